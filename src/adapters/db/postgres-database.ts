@@ -1,0 +1,37 @@
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { answersQueries, type DatabaseHandle, type OpenDatabaseOptions } from "./database.ts";
+import { migrationsFolder } from "./migrations-folder.ts";
+
+// Any constant shared by every process of the platform: the split topology starts several at once.
+const MIGRATION_LOCK_KEY = 716_118_001;
+
+/** A PostgreSQL server through a `pg` pool. */
+export async function openPostgresDatabase(
+  url: string,
+  poolMax: number,
+  options: OpenDatabaseOptions = {},
+): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
+  // An idle client that loses its server must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery?.(query) } : false;
+  const db = drizzle({ client: pool, logger });
+  return {
+    db,
+    kind: "postgres",
+    migrate: async () => {
+      const client = await pool.connect();
+      try {
+        await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+        await migrate(drizzle({ client }), { migrationsFolder: migrationsFolder() });
+      } finally {
+        await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
+        client.release();
+      }
+    },
+    ping: () => answersQueries(db),
+    close: () => pool.end(),
+  };
+}

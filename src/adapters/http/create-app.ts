@@ -1,0 +1,55 @@
+import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { AppError } from "../../contracts/app-error.ts";
+import type { Logger } from "../logging/logger.ts";
+import { errorReply } from "./error-handler.ts";
+import { legacyJsonBody } from "./legacy-json-body.ts";
+import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
+import { requestLog } from "./request-log.ts";
+import { validationMessage } from "./validation-message.ts";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+// Query, path and header validation failures become the same 400 envelope as a bad body.
+const rejectInvalidRequest: Hook<unknown, any, any, unknown> = (result) => {
+  if (!result.success) {
+    throw AppError.invalid(validationMessage(result.error, result.target === "json" ? "body" : result.target));
+  }
+};
+
+/** A router for one module's routes; its OpenAPI entries merge into the app that mounts it. */
+export function createRouter(): OpenAPIHono {
+  return new OpenAPIHono({ defaultHook: rejectInvalidRequest });
+}
+
+/** The base of every role's HTTP app: request id, access log, body limit, one error envelope. */
+export function createApp(log: Logger): OpenAPIHono {
+  const app = createRouter();
+  app.use(requestId());
+  app.use(requestLog(log));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("PAYLOAD_TOO_LARGE", `body: larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use(legacyJsonBody());
+  app.onError((error, c) => errorReply(error, c, log));
+  app.notFound((c) => errorReply(AppError.notFound(`no route for ${c.req.method} ${c.req.path}`), c, log));
+  return app;
+}
+
+/** Adds /openapi.json and /docs for what the app serves, then 405 for every known path's other methods. */
+export function finishApp(app: OpenAPIHono, title: string): OpenAPIHono {
+  app.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: { title, version: "1.0.0", description: "CinemaAbyss API, generated from the zod contracts." },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: title }));
+  answerWrongMethodsWith405(app);
+  return app;
+}

@@ -1,0 +1,34 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { AppError, type ErrorCode } from "../../contracts/app-error.ts";
+import type { Logger } from "../logging/logger.ts";
+
+const codeOfStatus: Record<number, ErrorCode> = {
+  400: "INVALID_INPUT",
+  401: "UNAUTHORIZED",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  503: "UNAVAILABLE",
+};
+
+/** Turns anything thrown into an AppError; what is not ours becomes INTERNAL with no detail. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    return new AppError(codeOfStatus[error.status] ?? "INTERNAL", error.message || "request failed");
+  }
+  return new AppError("INTERNAL", "internal error");
+}
+
+/** The one place an error becomes an HTTP reply: `{error, code, requestId}`, never a stack trace. */
+export function errorReply(error: unknown, c: Context, log: Logger): Response {
+  const appError = toAppError(error);
+  const requestId = c.get("requestId") as string | undefined;
+  if (appError.code === "INTERNAL") {
+    log.error({ err: error, requestId, method: c.req.method, path: c.req.path }, "unhandled error");
+  }
+  return c.json({ error: appError.message, code: appError.code, requestId }, appError.status);
+}

@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from "hono";
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+const LEGACY_TYPES = /^(application\/x-www-form-urlencoded|text\/plain)\b/i;
+
+/**
+ * The legacy monolith parsed every request body as JSON whatever its Content-Type, and clients
+ * rely on it (`curl -d '{...}'` sends form encoding). Such bodies are relabelled as JSON so the
+ * routes' schemas validate them; any other declared type still gets 415.
+ */
+export function legacyJsonBody(): MiddlewareHandler {
+  return async (c, next) => {
+    const type = c.req.header("content-type");
+    if (BODY_METHODS.has(c.req.method) && (type === undefined || LEGACY_TYPES.test(type))) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.set("content-type", "application/json");
+      c.req.raw = new Request(c.req.raw, { headers });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,39 @@
+import { z } from "@hono/zod-openapi";
+import { errorStatus } from "../../contracts/app-error.ts";
+
+export const ErrorReply = z
+  .object({
+    error: z.string().openapi({ example: "rating: must be at most 10" }),
+    code: z.enum(Object.keys(errorStatus) as [keyof typeof errorStatus]),
+    requestId: z.string().optional(),
+  })
+  .openapi("Error");
+
+const descriptions: Record<number, string> = {
+  400: "Invalid input: the message names each bad field",
+  404: "No such entity",
+  409: "Conflicts with an existing entity",
+  503: "A dependency is unavailable",
+};
+
+type ErrorEntry = { description: string; content: { "application/json": { schema: typeof ErrorReply } } };
+
+/** OpenAPI entries for the error replies a route can give, all in the one envelope. */
+export function errorResponses<S extends number>(...statuses: S[]): Record<S, ErrorEntry> {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: descriptions[status] ?? "Error", content: { "application/json": { schema: ErrorReply } } },
+    ]),
+  ) as Record<S, ErrorEntry>;
+}
+
+/** A required JSON request body validated by the router with this schema. */
+export function jsonBody<S extends z.ZodType>(schema: S) {
+  return { required: true, content: { "application/json": { schema } } } as const;
+}
+
+/** A 200/201 JSON reply of this schema. */
+export function jsonReply<S extends z.ZodType>(description: string, schema: S) {
+  return { description, content: { "application/json": { schema } } } as const;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("defaults to the legacy ports and the embedded database", () => {
+    const config = loadConfig({});
+    expect(config.ports).toEqual({ monolith: 8080, movies: 8081 });
+    expect(config.database).toEqual({ kind: "pglite", dataDir: ".data/pglite" });
+    expect(config.seedOnStart).toBe(true);
+    expect(config.port).toBeUndefined();
+  });
+
+  it("uses DB_CONNECTION_STRING, or DATABASE_URL as its alias, and then does not seed by default", () => {
+    const url = "postgres://u:p@127.0.0.1:5432/cinema";
+    expect(loadConfig({ DB_CONNECTION_STRING: url }).database).toEqual({ kind: "postgres", url, poolMax: 10 });
+    expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ kind: "postgres", url });
+    expect(loadConfig({ DATABASE_URL: url }).seedOnStart).toBe(false);
+    expect(loadConfig({ DATABASE_URL: url, SEED_ON_START: "true" }).seedOnStart).toBe(true);
+  });
+
+  it("prefers DB_CONNECTION_STRING over DATABASE_URL", () => {
+    const config = loadConfig({
+      DB_CONNECTION_STRING: "postgres://a@127.0.0.1/one",
+      DATABASE_URL: "postgres://b@127.0.0.1/two",
+    });
+    expect(config.database).toMatchObject({ url: "postgres://a@127.0.0.1/one" });
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ PORT: "", DB_CONNECTION_STRING: "  " }).database.kind).toBe("pglite");
+  });
+
+  it("is frozen", () => {
+    const config = loadConfig({ PORT: "9000" });
+    expect(config.port).toBe(9000);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each([
+    ["PORT", "eighty", "PORT: must be a port number"],
+    ["PORT", "70000", "PORT: must be between 0 and 65535"],
+    ["MONOLITH_PORT", "80.5", "MONOLITH_PORT: must be a whole number"],
+    ["DB_CONNECTION_STRING", "mysql://x", "DB_CONNECTION_STRING: must be a postgres:// or postgresql:// URL"],
+    ["SEED_ON_START", "maybe", "SEED_ON_START: must be true or false"],
+    ["DB_POOL_MAX", "0", "DB_POOL_MAX: must be a positive whole number"],
+  ])("rejects %s=%s naming the variable and what it allows", (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it("names every bad variable at once", () => {
+    expect(() => loadConfig({ PORT: "x", LOG_LEVEL: "loud" })).toThrow(/PORT: .*\n.*LOG_LEVEL/s);
+  });
+});

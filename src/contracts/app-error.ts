@@ -1,0 +1,49 @@
+/**
+ * The one table from error code to HTTP status. Codes are strings, not classes, because an error has
+ * to survive a trip across a process boundary: a remote client rebuilds the same AppError from `code`.
+ */
+export const errorStatus = {
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** A domain or request error that callers may show to the client: a code, a status, a message. */
+export class AppError extends Error {
+  override name = "AppError";
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): (typeof errorStatus)[ErrorCode] {
+    return errorStatus[this.code];
+  }
+
+  static invalid(message: string): AppError {
+    return new AppError("INVALID_INPUT", message);
+  }
+
+  static notFound(message: string): AppError {
+    return new AppError("NOT_FOUND", message);
+  }
+
+  static conflict(message: string): AppError {
+    return new AppError("CONFLICT", message);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(errorStatus, value);
+}

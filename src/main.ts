@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig } from "./config/config.ts";
+import { createLogger } from "./adapters/logging/logger.ts";
+import { startPlatform } from "./roles/platform.ts";
+import { isRoleName, roles } from "./roles/roles.ts";
+import { startRole } from "./roles/run-role.ts";
+import { seedIfEmpty } from "./seed/seed.ts";
+
+const commands = ["migrate", "seed"] as const;
+
+/** Entry of every role and command: `node dist/<role>.mjs`, or `tsx src/main.ts <role|migrate|seed>`. */
+export async function main(what: string): Promise<void> {
+  let config;
+  try {
+    // The composition root is the only reader of process.env.
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(config.logLevel, { role: what });
+
+  if (what === "migrate" || what === "seed") {
+    const platform = await startPlatform({ ...config, seedOnStart: false }, log);
+    if (what === "seed") await seedIfEmpty(platform.container, log);
+    else log.info({ database: platform.database.kind }, "migrations applied");
+    await platform.close();
+    return;
+  }
+  if (!isRoleName(what)) {
+    process.stderr.write(`Unknown role or command '${what}'. Roles: ${Object.keys(roles).join(", ")}; commands: ${commands.join(", ")}\n`);
+    process.exit(2);
+  }
+
+  const running = await startRole(what, config, log);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down: finishing in-flight requests");
+    running.stop().then(
+      () => {
+        log.info("stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+// Run when this file is the entry (tsx src/main.ts <role>); bundles call main() themselves.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main(process.argv[2] ?? "all-in-one").catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,3 @@
+export { MOVIES_API, Movie, MovieInput, type MoviesApi } from "./movies.contract.ts";
+export { MoviesService } from "./movies.service.ts";
+export { moviesRoutes } from "./movies.routes.ts";

@@ -1,0 +1,45 @@
+import { z } from "@hono/zod-openapi";
+import type { InjectionToken } from "tsyringe";
+import { idField, idParam } from "../../contracts/identifiers.ts";
+import { pageQuery } from "../../contracts/pagination.ts";
+
+export const PaymentInput = z
+  .object(
+    {
+      user_id: idField,
+      amount: z
+        .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number") })
+        .positive("must be greater than 0")
+        .max(9_999_999_999.99, "must be at most 9999999999.99")
+        .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, "must have at most 2 decimal places"),
+    },
+    { error: "must be a JSON object" },
+  )
+  .openapi("PaymentInput", { example: { user_id: 1, amount: 9.99 } });
+export type PaymentInput = z.infer<typeof PaymentInput>;
+
+export const Payment = z
+  .object({
+    id: z.number().int(),
+    user_id: z.number().int(),
+    amount: z.number(),
+    timestamp: z.iso.datetime().openapi({ description: "Set by the server when the payment is accepted" }),
+  })
+  .openapi("Payment", { example: { id: 1, user_id: 1, amount: 9.99, timestamp: "2023-01-15T14:30:00.000Z" } });
+export type Payment = z.infer<typeof Payment>;
+
+/** Filters of a payment or subscription list: a page, optionally one user's rows only (`?user_id=`). */
+export const UserRowsFilter = pageQuery.extend({ user_id: idParam });
+export type UserRowsFilter = Partial<z.output<typeof UserRowsFilter>>;
+
+/** The payments port. */
+export interface PaymentsApi {
+  /** Payments in id order, one page, optionally one user's only. */
+  list(filter: UserRowsFilter): Promise<Payment[]>;
+  /** The payment with this id; throws NOT_FOUND when there is none. */
+  get(id: number): Promise<Payment>;
+  /** Records a payment stamped with the server's time; throws NOT_FOUND when the user does not exist. */
+  create(input: PaymentInput): Promise<Payment>;
+}
+
+export const PAYMENTS_API: InjectionToken<PaymentsApi> = Symbol("PaymentsApi");

@@ -1,0 +1,41 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../../adapters/db/database.ts";
+import { paginate } from "../../adapters/db/paginate.ts";
+import { AppError } from "../../contracts/app-error.ts";
+import type { UsersApi } from "../users/index.ts";
+import type { Payment, PaymentInput, PaymentsApi, UserRowsFilter } from "./payments.contract.ts";
+import { payments } from "./payments.tables.ts";
+import { whereUser } from "./user-rows-query.ts";
+import { requireUser } from "./require-user.ts";
+
+type PaymentRow = typeof payments.$inferSelect;
+
+function toPayment(row: PaymentRow): Payment {
+  return { id: row.id, user_id: row.userId, amount: row.amount, timestamp: row.timestamp.toISOString() };
+}
+
+/** PaymentsApi over this process's database; users are asked of the users port. */
+export class PaymentsService implements PaymentsApi {
+  constructor(
+    private readonly db: Database,
+    private readonly users: UsersApi,
+  ) {}
+
+  async list(filter: UserRowsFilter): Promise<Payment[]> {
+    const query = this.db.select().from(payments).where(whereUser(payments.userId, filter)).orderBy(payments.id);
+    return (await paginate(query.$dynamic(), filter)).map(toPayment);
+  }
+
+  async get(id: number): Promise<Payment> {
+    const [row] = await this.db.select().from(payments).where(eq(payments.id, id));
+    if (!row) throw AppError.notFound(`payment ${id} not found`);
+    return toPayment(row);
+  }
+
+  async create(input: PaymentInput): Promise<Payment> {
+    await requireUser(this.users, input.user_id);
+    const [row] = await this.db.insert(payments).values({ userId: input.user_id, amount: input.amount }).returning();
+    if (!row) throw new Error("insert into payments returned no row");
+    return toPayment(row);
+  }
+}

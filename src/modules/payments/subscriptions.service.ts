@@ -1,0 +1,55 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../../adapters/db/database.ts";
+import { paginate } from "../../adapters/db/paginate.ts";
+import { AppError } from "../../contracts/app-error.ts";
+import type { UsersApi } from "../users/index.ts";
+import type { UserRowsFilter } from "./payments.contract.ts";
+import type { Subscription, SubscriptionInput, SubscriptionsApi } from "./subscriptions.contract.ts";
+import { subscriptions } from "./payments.tables.ts";
+import { whereUser } from "./user-rows-query.ts";
+import { requireUser } from "./require-user.ts";
+
+type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    id: row.id,
+    user_id: row.userId,
+    plan_type: row.planType,
+    start_date: row.startDate.toISOString(),
+    end_date: row.endDate.toISOString(),
+  };
+}
+
+/** SubscriptionsApi over this process's database; users are asked of the users port. */
+export class SubscriptionsService implements SubscriptionsApi {
+  constructor(
+    private readonly db: Database,
+    private readonly users: UsersApi,
+  ) {}
+
+  async list(filter: UserRowsFilter): Promise<Subscription[]> {
+    const query = this.db
+      .select()
+      .from(subscriptions)
+      .where(whereUser(subscriptions.userId, filter))
+      .orderBy(subscriptions.id);
+    return (await paginate(query.$dynamic(), filter)).map(toSubscription);
+  }
+
+  async get(id: number): Promise<Subscription> {
+    const [row] = await this.db.select().from(subscriptions).where(eq(subscriptions.id, id));
+    if (!row) throw AppError.notFound(`subscription ${id} not found`);
+    return toSubscription(row);
+  }
+
+  async create(input: SubscriptionInput): Promise<Subscription> {
+    await requireUser(this.users, input.user_id);
+    const [row] = await this.db
+      .insert(subscriptions)
+      .values({ userId: input.user_id, planType: input.plan_type, startDate: input.start_date, endDate: input.end_date })
+      .returning();
+    if (!row) throw new Error("insert into subscriptions returned no row");
+    return toSubscription(row);
+  }
+}

@@ -1,0 +1,3 @@
+export { USERS_API, User, UserInput, type UsersApi } from "./users.contract.ts";
+export { UsersService } from "./users.service.ts";
+export { usersRoutes } from "./users.routes.ts";

@@ -1,0 +1,40 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../../adapters/http/create-app.ts";
+import { errorResponses, jsonBody, jsonReply } from "../../adapters/http/openapi-shapes.ts";
+import { idParam } from "../../contracts/identifiers.ts";
+import { pageQuery } from "../../contracts/pagination.ts";
+import { User, UserInput, type UsersApi } from "./users.contract.ts";
+
+const listOrGet = createRoute({
+  method: "get",
+  path: "/api/users",
+  tags: ["users"],
+  summary: "All users, a page of them, or one by ?id=",
+  request: { query: pageQuery.extend({ id: idParam }) },
+  responses: {
+    200: jsonReply("The list in id order; with ?id= the one user", z.union([z.array(User), User])),
+    ...errorResponses(400, 404),
+  },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/api/users",
+  tags: ["users"],
+  summary: "Create a user",
+  request: { body: jsonBody(UserInput) },
+  responses: {
+    201: jsonReply("The created user", User),
+    ...errorResponses(400, 409),
+  },
+});
+
+/** The legacy /api/users endpoints over any UsersApi. */
+export function usersRoutes(users: UsersApi) {
+  return createRouter()
+    .openapi(listOrGet, async (c) => {
+      const { id, ...page } = c.req.valid("query");
+      return c.json(id === undefined ? await users.list(page) : await users.get(id), 200);
+    })
+    .openapi(create, async (c) => c.json(await users.create(c.req.valid("json")), 201));
+}

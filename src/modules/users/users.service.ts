@@ -1,0 +1,44 @@
+import { eq, sql } from "drizzle-orm";
+import { AppError } from "../../contracts/app-error.ts";
+import type { Page } from "../../contracts/pagination.ts";
+import type { Database } from "../../adapters/db/database.ts";
+import { paginate } from "../../adapters/db/paginate.ts";
+import type { User, UserInput, UsersApi } from "./users.contract.ts";
+import { users } from "./users.tables.ts";
+
+const columns = { id: users.id, username: users.username, email: users.email };
+
+/** UsersApi over this process's database. */
+export class UsersService implements UsersApi {
+  constructor(private readonly db: Database) {}
+
+  async list(page: Page): Promise<User[]> {
+    return paginate(this.db.select(columns).from(users).orderBy(users.id).$dynamic(), page);
+  }
+
+  async get(id: number): Promise<User> {
+    const [row] = await this.db.select(columns).from(users).where(eq(users.id, id));
+    if (!row) throw AppError.notFound(`user ${id} not found`);
+    return row;
+  }
+
+  async exists(id: number): Promise<boolean> {
+    const [row] = await this.db.select({ id: users.id }).from(users).where(eq(users.id, id));
+    return row !== undefined;
+  }
+
+  async create(input: UserInput): Promise<User> {
+    // The unique indexes decide, so two concurrent requests cannot both take a name.
+    const [row] = await this.db.insert(users).values(input).onConflictDoNothing().returning(columns);
+    if (row) return row;
+    throw AppError.conflict(await this.describeConflict(input));
+  }
+
+  private async describeConflict(input: UserInput): Promise<string> {
+    const [taken] = await this.db
+      .select({ username: users.username })
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${input.username})`);
+    return taken ? `username '${input.username}' is already taken` : `email '${input.email}' is already registered`;
+  }
+}

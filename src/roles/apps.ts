@@ -1,0 +1,32 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { createApp, finishApp } from "../adapters/http/create-app.ts";
+import { healthRoutes } from "../adapters/http/health-routes.ts";
+import { MOVIES_API, moviesRoutes } from "../modules/movies/index.ts";
+import { PAYMENTS_API, paymentsRoutes, SUBSCRIPTIONS_API, subscriptionsRoutes } from "../modules/payments/index.ts";
+import { USERS_API, usersRoutes } from "../modules/users/index.ts";
+import type { Platform } from "./platform.ts";
+
+// Health first: "/api/movies/health" must win over "/api/movies/{id}".
+function withHealth(platform: Platform, paths: string[]): OpenAPIHono {
+  return createApp(platform.log).route("/", healthRoutes(paths, () => platform.database.ping()));
+}
+
+/** The monolith's API: every legacy endpoint, as the legacy monolith on 8080 served it. */
+export function monolithApp(platform: Platform): OpenAPIHono {
+  const r = platform.container;
+  const app = withHealth(platform, ["/health", "/api/movies/health"])
+    .route("/", usersRoutes(r.resolve(USERS_API)))
+    .route("/", moviesRoutes(r.resolve(MOVIES_API)))
+    .route("/", paymentsRoutes(r.resolve(PAYMENTS_API)))
+    .route("/", subscriptionsRoutes(r.resolve(SUBSCRIPTIONS_API)));
+  return finishApp(app, "CinemaAbyss monolith");
+}
+
+/** The movies service's API: the first module extracted from the monolith, same routes, same code. */
+export function moviesApp(platform: Platform): OpenAPIHono {
+  const app = withHealth(platform, ["/health", "/api/movies/health"]).route(
+    "/",
+    moviesRoutes(platform.container.resolve(MOVIES_API)),
+  );
+  return finishApp(app, "CinemaAbyss movies service");
+}

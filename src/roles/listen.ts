@@ -1,0 +1,51 @@
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import type { Logger } from "../adapters/logging/logger.ts";
+import type { Listener } from "./roles.ts";
+
+export interface Listening {
+  /** The bound port of each listener by name (the real one when 0 asked for any free port). */
+  ports: Record<string, number>;
+  /** Stops accepting, lets in-flight requests finish for up to timeoutMs, then cuts what is left. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+function listenOne(listener: Listener, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: listener.app.fetch, port: listener.port, hostname: host }) as Server;
+    server.once("listening", () => resolve(server));
+    server.once("error", (error) => reject(new Error(`${listener.name}: cannot listen on ${host}:${listener.port}: ${error.message}`)));
+  });
+}
+
+function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    // Keep-alive sockets with no request in flight would hold close() open until they time out.
+    server.closeIdleConnections();
+  });
+}
+
+/** Opens every listener of a role; if one port is taken, closes the others and fails. */
+export async function listen(listeners: Listener[], host: string, log: Logger): Promise<Listening> {
+  const results = await Promise.allSettled(listeners.map((l) => listenOne(l, host)));
+  const servers = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    await Promise.all(servers.map((s) => closeGracefully(s, 0)));
+    throw failed.reason;
+  }
+  const ports: Record<string, number> = {};
+  servers.forEach((server, i) => {
+    const address = server.address();
+    const name = listeners[i]!.name;
+    ports[name] = typeof address === "object" && address ? address.port : listeners[i]!.port;
+    log.info({ service: name, host, port: ports[name] }, "listening");
+  });
+  return { ports, close: async (timeoutMs) => void (await Promise.all(servers.map((s) => closeGracefully(s, timeoutMs)))) };
+}
