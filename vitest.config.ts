@@ -6,6 +6,5 @@ export default defineConfig({
     // PGlite and PostgreSQL start-up dominate; two cores run two files at once.
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    setupFiles: ["./src/testing/vitest-setup.ts"],
   },
 });

@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { loadConfig, type Config } from "../config/config.ts";
+import { createLogger } from "../adapters/logging/logger.ts";
+import { startPlatform, type Platform } from "../roles/platform.ts";
+import { startRole, type RunningRole } from "../roles/run-role.ts";
+import type { RoleName } from "../roles/roles.ts";
+
+export interface TestPlatform {
+  platform: Platform;
+  /** Every SQL statement sent since start (or since the last reset). */
+  queries: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Each caller gets a database of its own: in-memory PGlite for `npm test`, or a fresh database on the
+ * PostgreSQL server named by DB_CONNECTION_STRING (the CI tier), dropped again on close.
+ */
+async function isolatedConfig(overrides: Record<string, string> = {}): Promise<{ config: Readonly<Config>; drop(): Promise<void> }> {
+  const base = loadConfig({ ...process.env, ...overrides, PGLITE_DATA_DIR: "memory://", SEED_ON_START: "false" });
+  if (base.database.kind !== "postgres") return { config: base, drop: async () => {} };
+
+  const serverUrl = base.database.url;
+  const onServer = async (statement: string) => {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
+  const name = `cinema_test_${randomBytes(6).toString("hex")}`;
+  await onServer(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    config: Object.freeze({ ...base, database: { ...base.database, url: url.toString() } }),
+    drop: () => onServer(`drop database if exists ${name} with (force)`),
+  };
+}
+
+const silent = createLogger("silent");
+
+/** A migrated platform with no servers: for port and route tests. */
+export async function startTestPlatform(): Promise<TestPlatform> {
+  const { config, drop } = await isolatedConfig();
+  const queries: string[] = [];
+  const platform = await startPlatform(config, silent, { onQuery: (sql) => queries.push(sql) });
+  return {
+    platform,
+    queries,
+    close: async () => {
+      await platform.close();
+      await drop();
+    },
+  };
+}
+
+/** A role listening on 127.0.0.1 on free ports: for tests over real HTTP. */
+export async function startTestRole(role: RoleName, env: Record<string, string> = {}): Promise<RunningRole> {
+  const { config, drop } = await isolatedConfig({ HOST: "127.0.0.1", PORT: "0", MONOLITH_PORT: "0", MOVIES_PORT: "0", ...env });
+  const running = await startRole(role, config, silent);
+  return {
+    ...running,
+    stop: async () => {
+      await running.stop();
+      await drop();
+    },
+  };
+}
