@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { createLogger } from "./adapters/logging/logger.ts";
 import { startPlatform } from "./roles/platform.ts";
@@ -53,9 +54,13 @@ export async function main(what: string): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-// Run when this file is the entry (tsx src/main.ts <role>); bundles call main() themselves.
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  main(process.argv[2] ?? "all-in-one").catch((error: unknown) => {
+// Set by build.mjs in each role's bundle; absent when run from source.
+declare const __DEFAULT_ROLE__: string | undefined;
+const defaultRole = typeof __DEFAULT_ROLE__ === "string" ? __DEFAULT_ROLE__ : "all-in-one";
+
+// Run when this file is the entry: `tsx src/main.ts <role|command>` or `node dist/<role>.mjs [command]`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv[2] ?? defaultRole).catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });

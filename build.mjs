@@ -1,0 +1,45 @@
+// One bundle per role: `node dist/<role>.mjs` runs it with no tsx and no source tree.
+// PGlite stays outside the bundle (it loads its WASM and data files from beside its own module),
+// so dist/package.json lists it for `npm install --omit=dev` where dist/ is deployed alone.
+import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
+
+export const bundledRoles = ["all-in-one", "monolith", "movies"];
+const external = ["@electric-sql/pglite", "pg-native"];
+
+const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+rmSync("dist", { recursive: true, force: true });
+
+for (const role of bundledRoles) {
+  await build({
+    entryPoints: ["src/main.ts"],
+    outfile: `dist/${role}.mjs`,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external,
+    define: { __DEFAULT_ROLE__: JSON.stringify(role) },
+    // CommonJS dependencies (pg) call require() for Node's own modules; ESM output has no require.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: "warning",
+  });
+}
+cpSync("drizzle", "dist/drizzle", { recursive: true });
+writeFileSync(
+  "dist/package.json",
+  `${JSON.stringify(
+    {
+      name: `${pkg.name}-dist`,
+      private: true,
+      type: "module",
+      dependencies: Object.fromEntries(external.filter((name) => pkg.dependencies[name]).map((name) => [name, pkg.dependencies[name]])),
+    },
+    null,
+    2,
+  )}\n`,
+);
+for (const role of bundledRoles) {
+  const kib = statSync(`dist/${role}.mjs`).size / 1024;
+  console.log(`dist/${role}.mjs  ${kib.toFixed(0)} KiB`);
+}

@@ -1,0 +1,42 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { monolithApp } from "../roles/apps.ts";
+import { startTestPlatform, type TestPlatform } from "./test-platform.ts";
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or the text when it is not JSON. */
+  body: any;
+}
+
+export interface TestApp extends TestPlatform {
+  app: OpenAPIHono;
+  /** Sends one request to the app in-process; a non-string body is sent as JSON. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+}
+
+/** The monolith's app over a fresh database, called without a network hop. */
+export async function startTestApp(): Promise<TestApp> {
+  const t = await startTestPlatform();
+  const app = monolithApp(t.platform);
+  return {
+    ...t,
+    app,
+    call: async (method, path, body, headers = {}) => {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === "string" ? body : JSON.stringify(body);
+        init.headers = { "content-type": "application/json", ...headers };
+      }
+      const res = await app.request(path, init);
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, headers: res.headers, body: parsed };
+    },
+  };
+}
