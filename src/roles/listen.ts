@@ -21,12 +21,14 @@ function listenOne(listener: Listener, host: string): Promise<Server> {
 function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    force.unref();
+    // Keep-alive sockets with no request in flight would hold close() open until they time out,
+    // and a socket turns idle when its in-flight request ends: sweep until close() is done.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
       clearTimeout(force);
+      clearInterval(sweep);
       resolve();
     });
-    // Keep-alive sockets with no request in flight would hold close() open until they time out.
     server.closeIdleConnections();
   });
 }

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestRole } from "../testing/test-platform.ts";
+import type { RunningRole } from "./run-role.ts";
+
+// Over real HTTP on 127.0.0.1: the two legacy ports of one all-in-one process share one database.
+describe("all-in-one role", () => {
+  let role: RunningRole;
+  let monolith: string;
+  let movies: string;
+  beforeAll(async () => {
+    role = await startTestRole("all-in-one");
+    monolith = `http://127.0.0.1:${role.ports.monolith}`;
+    movies = `http://127.0.0.1:${role.ports.movies}`;
+  });
+  afterAll(() => role.stop());
+
+  it("answers both legacy health checks on both ports", async () => {
+    for (const base of [monolith, movies]) {
+      for (const path of ["/health", "/api/movies/health"]) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toEqual({ status: true });
+      }
+    }
+  });
+
+  it("reads on the movies port a movie created on the monolith port, and the other way round", async () => {
+    const post = (base: string, title: string) =>
+      fetch(`${base}/api/movies`, { method: "POST", body: JSON.stringify({ title, description: "d", genres: ["Drama"], rating: 7 }) });
+    const a: any = await (await post(monolith, "Made on 8080")).json();
+    const b: any = await (await post(movies, "Made on 8081")).json();
+    expect(await (await fetch(`${movies}/api/movies/${a.id}`)).json()).toEqual(a);
+    expect(await (await fetch(`${monolith}/api/movies?id=${b.id}`)).json()).toEqual(b);
+  });
+
+  it("serves users, payments and subscriptions on the monolith port only", async () => {
+    expect((await fetch(`${monolith}/api/users`)).status).toBe(200);
+    expect((await fetch(`${monolith}/api/subscriptions`)).status).toBe(200);
+    const res = await fetch(`${movies}/api/users`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("serves an OpenAPI document generated from the contracts, and interactive docs, on each port", async () => {
+    const doc: any = await (await fetch(`${monolith}/openapi.json`)).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/health", "/api/users", "/api/movies", "/api/movies/{id}", "/api/payments", "/api/subscriptions"]),
+    );
+    expect(doc.components.schemas.Movie.required).toEqual(["id", "title", "description", "genres", "rating"]);
+    const moviesDoc: any = await (await fetch(`${movies}/openapi.json`)).json();
+    expect(Object.keys(moviesDoc.paths)).not.toContain("/api/users");
+    const docs = await fetch(`${movies}/docs`);
+    expect(docs.headers.get("content-type")).toContain("text/html");
+    expect(await docs.text()).toContain("/openapi.json");
+  });
+
+  it("carries a request id given by the caller into the reply", async () => {
+    const res = await fetch(`${monolith}/api/users?id=999999`, { headers: { "x-request-id": "trace-abc-123" } });
+    expect(res.headers.get("x-request-id")).toBe("trace-abc-123");
+    expect(await res.json()).toMatchObject({ requestId: "trace-abc-123", code: "NOT_FOUND" });
+  });
+});
