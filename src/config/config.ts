@@ -1,28 +1,17 @@
 import { z } from "zod";
+import { flag, port, positiveInt } from "./env-values.ts";
+import { gatewayConfig, gatewayEnv, type GatewayConfig } from "./gateway-config.ts";
 
 /** Thrown when the environment does not describe a runnable platform; the message names every bad variable. */
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-const port = z.coerce
-  .number({ error: "must be a port number" })
-  .int("must be a whole number")
-  .min(0, "must be between 0 and 65535")
-  .max(65535, "must be between 0 and 65535");
-
-const flag = z
-  .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
-  .transform((v) => v === "true" || v === "1" || v === "yes");
-
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
     message: "must be a postgres:// or postgresql:// URL",
   });
-
-const positiveInt = (what: string) =>
-  z.coerce.number({ error: `must be ${what}` }).int(`must be ${what}`).positive(`must be ${what}`);
 
 // Empty strings count as unset: `FOO=` in a shell or a compose file means "no value".
 const envSchema = z.object({
@@ -37,6 +26,7 @@ const envSchema = z.object({
   SEED_ON_START: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
+  ...gatewayEnv,
 });
 
 export type DatabaseConfig =
@@ -53,6 +43,7 @@ export interface Config {
   seedOnStart: boolean;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   shutdownTimeoutMs: number;
+  gateway: Readonly<GatewayConfig>;
 }
 
 function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
@@ -83,5 +74,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     seedOnStart: e.SEED_ON_START ?? database.kind === "pglite",
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    gateway: Object.freeze(gatewayConfig(e)),
   });
 }

@@ -11,7 +11,9 @@ const codeOfStatus: Record<number, ErrorCode> = {
   409: "CONFLICT",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
+  502: "BAD_GATEWAY",
   503: "UNAVAILABLE",
+  504: "GATEWAY_TIMEOUT",
 };
 
 /** Turns anything thrown into an AppError; what is not ours becomes INTERNAL with no detail. */

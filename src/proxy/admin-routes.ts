@@ -1,0 +1,33 @@
+import { Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { AppError } from "../contracts/app-error.ts";
+import { validationMessage } from "../adapters/http/validation-message.ts";
+import type { Logger } from "../adapters/logging/logger.ts";
+import type { RouteRegistry } from "./route-registry.ts";
+import { RouteWeightChange } from "./route-table.ts";
+import type { TargetGuard } from "./target-guard.ts";
+
+/** What GET /admin/routes shows: the table with live weights, and each target's counters and breaker. */
+export function routesReport(registry: RouteRegistry, guards: ReadonlyMap<string, TargetGuard>) {
+  return {
+    routes: registry.list(),
+    targets: [...guards.values()].map((g) => ({ name: g.target.name, address: g.target.address, breaker: g.state, ...g.stats })),
+  };
+}
+
+/** The authenticated admin API that re-weights routes at run time: `Authorization: Bearer <ADMIN_TOKEN>`. */
+export function adminRoutes(token: string, registry: RouteRegistry, guards: ReadonlyMap<string, TargetGuard>, log: Logger) {
+  return new Hono()
+    .use("/admin/*", bearerAuth({ token }))
+    .get("/admin/routes", (c) => c.json(routesReport(registry, guards)))
+    .put("/admin/routes/:name", async (c) => {
+      const body = await c.req.json().catch(() => {
+        throw AppError.invalid("body: must be valid JSON");
+      });
+      const parsed = RouteWeightChange.safeParse(body);
+      if (!parsed.success) throw AppError.invalid(validationMessage(parsed.error, "body"));
+      const route = registry.change(c.req.param("name"), parsed.data);
+      log.info({ route: route.name, percent: route.percent, gradual: route.gradual, by: "admin-api", requestId: c.get("requestId") }, "route re-weighted");
+      return c.json(route);
+    });
+}

@@ -1,0 +1,64 @@
+import { Readable } from "node:stream";
+import { Agent, errors, request } from "undici";
+import { UpstreamFailure, type FailureKind, type Target, type UpstreamRequest } from "./target.ts";
+
+export interface UrlTargetOptions {
+  connectTimeoutMs: number;
+  /** Until the response headers arrive, and between body chunks after that. */
+  timeoutMs: number;
+}
+
+const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+function failureKind(error: unknown, signal: AbortSignal): FailureKind {
+  if (signal.aborted) return "client-gone";
+  if (error instanceof errors.ConnectTimeoutError || error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
+    return "timeout";
+  }
+  const code = (error as { code?: string }).code;
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "EAI_AGAIN") return "connect";
+  return "reset";
+}
+
+function responseHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return headers;
+}
+
+/** A target behind a URL, through a keep-alive connection pool with connect and response timeouts. */
+export function urlTarget(name: string, baseUrl: string, options: UrlTargetOptions): Target {
+  const base = new URL(baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, "");
+  const agent = new Agent({
+    connect: { timeout: options.connectTimeoutMs },
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  return {
+    name,
+    address: baseUrl,
+    async send(req: UpstreamRequest): Promise<Response> {
+      try {
+        const upstream = await request(new URL(`${basePath}${req.pathAndQuery}`, base.origin), {
+          method: req.method as "GET",
+          headers: Object.fromEntries(req.headers),
+          body: req.body ? Readable.fromWeb(req.body as import("node:stream/web").ReadableStream) : null,
+          signal: req.signal,
+          dispatcher: agent,
+        });
+        const noBody = req.method === "HEAD" || NO_BODY_STATUSES.has(upstream.statusCode);
+        if (noBody) upstream.body.resume();
+        const body = noBody ? null : (Readable.toWeb(upstream.body) as ReadableStream<Uint8Array>);
+        return new Response(body, { status: upstream.statusCode, headers: responseHeaders(upstream.headers) });
+      } catch (error) {
+        const kind = failureKind(error, req.signal);
+        throw new UpstreamFailure(name, kind, `${kind}: ${(error as Error).message}`);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
