@@ -1,22 +1,61 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Config } from "../config/config.ts";
+import type { Logger } from "../adapters/logging/logger.ts";
+import type { FetchHandler } from "../proxy/app-target.ts";
+import { createGateway } from "../proxy/gateway-app.ts";
 import { monolithApp, moviesApp } from "./apps.ts";
 import type { Platform } from "./platform.ts";
 
 export interface Listener {
   name: string;
   port: number;
-  app: OpenAPIHono;
+  app: { fetch: FetchHandler };
+  /** Releases what the app holds (connection pools, watchers) after its server stopped. */
+  close?: () => Promise<void>;
+}
+
+export interface Role {
+  /** Whether the role opens the database; the gateway alone does not. */
+  usesDatabase: boolean;
+  listeners(context: { config: Readonly<Config>; log: Logger; platform: Platform | undefined }): Listener[];
+}
+
+function needsPlatform(platform: Platform | undefined): Platform {
+  if (!platform) throw new Error("this role needs the database platform");
+  return platform;
 }
 
 /** Which apps a role serves and on which ports; PORT moves a single-role process only. */
 export const roles = {
-  "all-in-one": (p: Platform) => [
-    { name: "monolith", port: p.config.ports.monolith, app: monolithApp(p) },
-    { name: "movies", port: p.config.ports.movies, app: moviesApp(p) },
-  ],
-  monolith: (p: Platform) => [{ name: "monolith", port: p.config.port ?? p.config.ports.monolith, app: monolithApp(p) }],
-  movies: (p: Platform) => [{ name: "movies", port: p.config.port ?? p.config.ports.movies, app: moviesApp(p) }],
-} satisfies Record<string, (platform: Platform) => Listener[]>;
+  "all-in-one": {
+    usesDatabase: true,
+    listeners: ({ config, log, platform }) => {
+      const p = needsPlatform(platform);
+      const monolith = monolithApp(p);
+      const movies = moviesApp(p);
+      const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services: { movies: movies.fetch } }, log);
+      return [
+        { name: "gateway", port: config.gateway.port, app: gateway.app, close: gateway.close },
+        { name: "monolith", port: config.ports.monolith, app: monolith },
+        { name: "movies", port: config.ports.movies, app: movies },
+      ];
+    },
+  },
+  monolith: {
+    usesDatabase: true,
+    listeners: ({ config, platform }) => [{ name: "monolith", port: config.port ?? config.ports.monolith, app: monolithApp(needsPlatform(platform)) }],
+  },
+  movies: {
+    usesDatabase: true,
+    listeners: ({ config, platform }) => [{ name: "movies", port: config.port ?? config.ports.movies, app: moviesApp(needsPlatform(platform)) }],
+  },
+  proxy: {
+    usesDatabase: false,
+    listeners: ({ config, log }) => {
+      const gateway = createGateway(config.gateway, {}, log);
+      return [{ name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close: gateway.close }];
+    },
+  },
+} satisfies Record<string, Role>;
 
 export type RoleName = keyof typeof roles;
 

@@ -3,10 +3,11 @@ import type { OpenDatabaseOptions } from "../adapters/db/database.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { listen, type Listening } from "./listen.ts";
 import { startPlatform, type Platform } from "./platform.ts";
-import { roles, type RoleName } from "./roles.ts";
+import { roles, type Listener, type Role, type RoleName } from "./roles.ts";
 
 export interface RunningRole {
-  platform: Platform;
+  /** Undefined for a role without a database (the gateway). */
+  platform: Platform | undefined;
   ports: Listening["ports"];
   /** Graceful stop: no new connections, in-flight requests finish, then the database closes. */
   stop(): Promise<void>;
@@ -14,12 +15,19 @@ export interface RunningRole {
 
 /** Starts a role's platform and servers; the caller decides when to stop (signals, tests). */
 export async function startRole(role: RoleName, config: Readonly<Config>, log: Logger, options: OpenDatabaseOptions = {}): Promise<RunningRole> {
-  const platform = await startPlatform(config, log, options);
+  const spec: Role = roles[role];
+  const platform = spec.usesDatabase ? await startPlatform(config, log, options) : undefined;
+  const closePlatform = async () => platform?.close();
+  let listeners: Listener[] = [];
   let listening: Listening;
   try {
-    listening = await listen(roles[role](platform), config.host, log);
+    listeners = spec.listeners({ config, log, platform });
+    listening = await listen(listeners, config.host, log).catch(async (error) => {
+      await Promise.all(listeners.map((l) => l.close?.()));
+      throw error;
+    });
   } catch (error) {
-    await platform.close();
+    await closePlatform();
     throw error;
   }
   return {
@@ -27,7 +35,8 @@ export async function startRole(role: RoleName, config: Readonly<Config>, log: L
     ports: listening.ports,
     stop: async () => {
       await listening.close(config.shutdownTimeoutMs);
-      await platform.close();
+      await Promise.all(listeners.map((l) => l.close?.()));
+      await closePlatform();
     },
   };
 }

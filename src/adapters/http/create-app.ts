@@ -1,5 +1,6 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { AppError } from "../../contracts/app-error.ts";
@@ -24,11 +25,18 @@ export function createRouter(): OpenAPIHono {
   return new OpenAPIHono({ defaultHook: rejectInvalidRequest });
 }
 
-/** The base of every role's HTTP app: request id, access log, body limit, one error envelope. */
-export function createApp(log: Logger): OpenAPIHono {
-  const app = createRouter();
+/** Request id, access log and the one error envelope: what every HTTP app of ours starts with. */
+export function withBaseMiddleware<A extends Hono<any, any, any>>(app: A, log: Logger): A {
   app.use(requestId());
   app.use(requestLog(log));
+  app.onError((error, c) => errorReply(error, c, log));
+  app.notFound((c) => errorReply(AppError.notFound(`no route for ${c.req.method} ${c.req.path}`), c, log));
+  return app;
+}
+
+/** The base of every module API app: the base middleware, a body limit, legacy JSON bodies. */
+export function createApp(log: Logger): OpenAPIHono {
+  const app = withBaseMiddleware(createRouter(), log);
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -38,8 +46,6 @@ export function createApp(log: Logger): OpenAPIHono {
     }),
   );
   app.use(legacyJsonBody());
-  app.onError((error, c) => errorReply(error, c, log));
-  app.notFound((c) => errorReply(AppError.notFound(`no route for ${c.req.method} ${c.req.path}`), c, log));
   return app;
 }
 

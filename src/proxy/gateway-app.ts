@@ -1,0 +1,65 @@
+import { Hono } from "hono";
+import type { GatewayConfig } from "../config/gateway-config.ts";
+import { withBaseMiddleware } from "../adapters/http/create-app.ts";
+import type { Logger } from "../adapters/logging/logger.ts";
+import { adminRoutes } from "./admin-routes.ts";
+import { GatewayMetrics } from "./gateway-metrics.ts";
+import { gatewayTargets, type InProcessApps } from "./gateway-targets.ts";
+import { proxyHandler } from "./proxy-handler.ts";
+import { RouteRegistry } from "./route-registry.ts";
+import { watchRouteFile } from "./route-file-watch.ts";
+import { TargetGuard } from "./target-guard.ts";
+
+export interface Gateway {
+  app: Hono;
+  registry: RouteRegistry;
+  guards: ReadonlyMap<string, TargetGuard>;
+  metrics: GatewayMetrics;
+  /** Stops watching the route file and closes the upstream connection pools. */
+  close(): Promise<void>;
+}
+
+function effectivePercent(route: { service?: string; percent: number; gradual: boolean }): number {
+  if (route.service === undefined) return 0;
+  return route.gradual ? route.percent : 100;
+}
+
+/** The strangler-fig gateway: /health, /metrics, the admin API when a token is set, and the proxy. */
+export function createGateway(config: GatewayConfig, local: InProcessApps, log: Logger): Gateway {
+  const gatewayLog = log.child({ component: "gateway" });
+  const metrics = new GatewayMetrics();
+  const { targets, routes } = gatewayTargets(config, local);
+  const registry = new RouteRegistry(routes);
+  const guards = new Map(
+    targets.map((t) => [
+      t.name,
+      new TargetGuard(t, config.breaker, (state) => {
+        metrics.breakerState(t.name, state);
+        gatewayLog.warn({ target: t.name, breaker: state }, "breaker state changed");
+      }),
+    ]),
+  );
+  for (const t of targets) metrics.breakerState(t.name, "closed");
+  for (const r of routes) metrics.routePercent(r.name, effectivePercent(r));
+  registry.onChange((r) => metrics.routePercent(r.name, effectivePercent(r)));
+  const stopWatching = config.configFile ? watchRouteFile(config.configFile, registry, gatewayLog) : () => {};
+
+  const app = withBaseMiddleware(new Hono(), gatewayLog);
+  // The legacy proxy's health answer, kept byte for byte.
+  app.get("/health", (c) => c.text("Strangler Fig Proxy is healthy"));
+  app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
+  if (config.adminToken) app.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
+  app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog }));
+
+  log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
+  return {
+    app,
+    registry,
+    guards,
+    metrics,
+    close: async () => {
+      stopWatching();
+      await Promise.all(targets.map((t) => t.close()));
+    },
+  };
+}

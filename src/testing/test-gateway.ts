@@ -1,0 +1,44 @@
+import { FakeUpstream } from "./fake-upstream.ts";
+import { startTestRole } from "./test-platform.ts";
+import type { RunningRole } from "../roles/run-role.ts";
+
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+
+export interface TestGateway {
+  url: string;
+  monolith: FakeUpstream;
+  movies: FakeUpstream;
+  role: RunningRole;
+  /** PUT /admin/routes/{name} with the admin token. */
+  reweight(name: string, body: unknown): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** The proxy role over real HTTP in front of two fake upstreams, the monolith and the movies service. */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const monolith = await new FakeUpstream("monolith").start();
+  const movies = await new FakeUpstream("movies-service").start();
+  const role = await startTestRole("proxy", {
+    MONOLITH_URL: monolith.url,
+    MOVIES_SERVICE_URL: movies.url,
+    ADMIN_TOKEN,
+    ...env,
+  });
+  const url = `http://127.0.0.1:${role.ports.gateway}`;
+  return {
+    url,
+    monolith,
+    movies,
+    role,
+    reweight: (name, body) =>
+      fetch(`${url}/admin/routes/${name}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    stop: async () => {
+      await role.stop();
+      await Promise.all([monolith.kill(), movies.kill()]);
+    },
+  };
+}
