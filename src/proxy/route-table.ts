@@ -12,7 +12,7 @@ export const RouteWeight = z
       // false: the migration is finished and every request goes to the service.
       gradual: z.boolean({ error: "must be true or false" }),
     },
-    { error: "must be a JSON object" },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(", ")}` : "must be a JSON object") },
   )
   .strict();
 export type RouteWeight = z.infer<typeof RouteWeight>;

@@ -52,7 +52,9 @@ export function urlTarget(name: string, baseUrl: string, options: UrlTargetOptio
         });
         const noBody = req.method === "HEAD" || NO_BODY_STATUSES.has(upstream.statusCode);
         if (noBody) upstream.body.resume();
-        const body = noBody ? null : (Readable.toWeb(upstream.body) as ReadableStream<Uint8Array>);
+        // ReadableStream.from, not Readable.toWeb: cancelling a toWeb stream on Node 20 leaves the source
+        // pushing into a closed controller (ERR_INVALID_STATE); from() ends the iterator, which destroys it.
+        const body = noBody ? null : (ReadableStream.from(upstream.body) as ReadableStream<Uint8Array>);
         return new Response(body, { status: upstream.statusCode, headers: responseHeaders(upstream.headers) });
       } catch (error) {
         const kind = failureKind(error, req.signal);

@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { countBy, sendMany } from "../testing/http-load.ts";
+import { ADMIN_TOKEN, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
+
+let g: TestGateway;
+afterEach(() => g?.stop());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const post = (body = '{"title":"x"}') => fetch(`${g.url}/api/movies`, { method: "POST", body, headers: { "content-type": "application/json" } });
+const breakerOf = async (target: string) => {
+  const report: any = await (await fetch(`${g.url}/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+  return report.targets.find((t: { name: string }) => t.name === target);
+};
+
+describe("the safety net", () => {
+  it("fails no GET when the service is killed under load, and brings traffic back when it restarts", async () => {
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "50", BREAKER_BASE_EJECTION_MS: "300" });
+    const load = sendMany(3000, 20, async (i) => {
+      if (i === 600) await g.movies.kill();
+      return fetch(`${g.url}/api/movies?i=${i}`);
+    });
+    const results = await load;
+    const counts = countBy(results);
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+    expect(counts["movies-service"]).toBeGreaterThan(100);
+    expect(counts.monolith).toBeGreaterThan(1500);
+
+    await g.movies.start();
+    await sleep(700); // past the ejection, so the next request probes the restarted service
+    const after = countBy(await sendMany(400, 10, () => fetch(`${g.url}/api/movies`)));
+    expect(after["movies-service"]).toBeGreaterThan(100);
+    expect(after.failed).toBeUndefined();
+  }, 60_000);
+
+  it("answers a GET from the monolith when the service answers 5xx, saying so in X-Fallback-From", async () => {
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100" });
+    g.movies.mode = "fail";
+    const res = await fetch(`${g.url}/api/movies?id=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-served-by")).toBe("monolith");
+    expect(res.headers.get("x-fallback-from")).toBe("movies-service");
+    expect(((await res.json()) as { url: string }).url).toBe("/api/movies?id=1");
+  });
+
+  it("never retries a write: a POST the service fails gets the service's answer, and the monolith never sees it", async () => {
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100" });
+    g.movies.mode = "fail";
+    const failed = await post();
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get("x-served-by")).toBe("movies-service");
+    await g.movies.kill();
+    const refused = await post();
+    expect(refused.status).toBe(502);
+    expect(await refused.json()).toMatchObject({ code: "BAD_GATEWAY", error: expect.stringContaining("movies-service") });
+    expect(g.monolith.seen.filter((r) => r.method === "POST")).toEqual([]);
+  });
+
+  it("answers 504 when the target does not answer within the timeout", async () => {
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", GATEWAY_TIMEOUT_MS: "300" });
+    g.movies.mode = "slow";
+    const started = Date.now();
+    const res = await post();
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ code: "GATEWAY_TIMEOUT" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // A GET in the same state is answered by the monolith after the timeout.
+    expect((await fetch(`${g.url}/api/movies`)).headers.get("x-served-by")).toBe("monolith");
+  });
+});
+
+describe("the circuit breaker", () => {
+  it("opens after K consecutive failures, sheds with 503, and closes again after recovery", async () => {
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", BREAKER_CONSECUTIVE_FAILURES: "3", BREAKER_BASE_EJECTION_MS: "400" });
+    g.movies.mode = "fail";
+    for (let i = 0; i < 3; i++) expect((await post()).status).toBe(500);
+    expect(await breakerOf("movies-service")).toMatchObject({ breaker: "open", ejections: 1 });
+
+    const seenBefore = g.movies.seen.length;
+    const started = Date.now();
+    const shed = await post();
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(shed.status).toBe(503);
+    expect(await shed.json()).toMatchObject({ code: "UNAVAILABLE", error: "movies-service is ejected after consecutive failures" });
+    // GETs keep working through the monolith while the service is ejected.
+    expect((await fetch(`${g.url}/api/movies`)).headers.get("x-served-by")).toBe("monolith");
+    expect(g.movies.seen.length).toBe(seenBefore);
+
+    g.movies.mode = "ok";
+    await sleep(500);
+    const probe = await post();
+    expect(probe.status).toBe(200);
+    expect(probe.headers.get("x-served-by")).toBe("movies-service");
+    expect(await breakerOf("movies-service")).toMatchObject({ breaker: "closed" });
+
+    const metrics = await (await fetch(`${g.url}/metrics`)).text();
+    expect(metrics).toContain('gateway_shed_total{target="movies-service",reason="ejected"} 2');
+    expect(metrics).toContain('gateway_breaker_state{target="movies-service"} 0');
+  });
+
+  it("ejects for longer each time a probe fails", async () => {
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", BREAKER_CONSECUTIVE_FAILURES: "1", BREAKER_BASE_EJECTION_MS: "400" });
+    g.movies.mode = "fail";
+    await post(); // first ejection: 400 ms
+    await sleep(500);
+    expect((await post()).status).toBe(500); // the probe fails: second ejection, 800 ms
+    await sleep(500);
+    expect((await post()).status).toBe(503); // 500 ms into 800: still ejected
+    await sleep(400);
+    expect((await post()).status).toBe(500); // past 800 ms: probed again
+    expect((await breakerOf("movies-service")).ejections).toBe(3);
+  });
+
+  it("sheds with 503 over N concurrent plus M pending requests", async () => {
+    g = await startTestGateway({
+      MOVIES_MIGRATION_PERCENT: "100",
+      BREAKER_MAX_CONCURRENT: "2",
+      BREAKER_MAX_PENDING: "1",
+      GATEWAY_TIMEOUT_MS: "1000",
+      BREAKER_CONSECUTIVE_FAILURES: "100",
+    });
+    g.movies.mode = "slow";
+    const started = Date.now();
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const res = await post();
+        return { status: res.status, ms: Date.now() - started };
+      }),
+    );
+    const shed = replies.filter((r) => r.status === 503);
+    expect(shed).toHaveLength(3);
+    for (const r of shed) expect(r.ms).toBeLessThan(500);
+    expect(replies.filter((r) => r.status === 504)).toHaveLength(3);
+    expect(g.movies.seen.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,136 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countBy, sendMany } from "../testing/http-load.ts";
+import { ADMIN_TOKEN, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "cinemaabyss-gateway-"));
+const file = join(dir, "routes.yaml");
+// Like a ConfigMap update: write a new file beside it and swap it in whole.
+const writeRoutes = (text: string) => {
+  writeFileSync(`${file}.next`, text);
+  renameSync(`${file}.next`, file);
+};
+
+let g: TestGateway;
+beforeAll(async () => {
+  writeRoutes("routes:\n  movies:\n    percent: 0\n");
+  g = await startTestGateway({ GATEWAY_CONFIG: file });
+});
+afterAll(async () => {
+  await g.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const getMovies = () => fetch(`${g.url}/api/movies`);
+const admin = (method: string, path: string, token = ADMIN_TOKEN, body?: string) =>
+  fetch(`${g.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body ? { body } : {}) });
+
+/** Sends load while `change` runs, then until the split reaches `expectedTarget` only; returns every result. */
+async function loadDuring(change: () => Promise<void>, expectedTarget: string) {
+  const results: Awaited<ReturnType<typeof sendMany>> = [];
+  let done = false;
+  const load = (async () => {
+    while (!done) results.push(...(await sendMany(20, 10, () => getMovies())));
+  })();
+  await change();
+  const deadline = Date.now() + 2_000;
+  let settled = false;
+  while (!settled && Date.now() < deadline) {
+    settled = countBy(await sendMany(20, 10, () => getMovies()))[expectedTarget] === 20;
+    if (!settled) await new Promise((r) => setTimeout(r, 50));
+  }
+  done = true;
+  await load;
+  return { results, settled, settledInMs: 2_000 - (deadline - Date.now()) };
+}
+
+describe("re-weighting at run time", () => {
+  it("loads the watched file at start", async () => {
+    const report: any = await (await admin("GET", "/admin/routes")).json();
+    expect(report.routes.find((r: { name: string }) => r.name === "movies")).toMatchObject({ percent: 0, service: "movies-service", legacy: "monolith" });
+  });
+
+  it("shifts the split by the admin API with zero failed requests during the change", async () => {
+    const { results, settled } = await loadDuring(async () => {
+      const res = await g.reweight("movies", { percent: 100 });
+      expect(await res.json()).toMatchObject({ name: "movies", percent: 100, gradual: true });
+    }, "movies-service");
+    expect(settled).toBe(true);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+  });
+
+  it("shifts the split by a config file edit within 2 s with zero failed requests", async () => {
+    const { results, settled, settledInMs } = await loadDuring(async () => writeRoutes("routes:\n  movies: { percent: 0 }\n"), "monolith");
+    expect(settled, `not applied after ${settledInMs} ms`).toBe(true);
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+  });
+
+  it("takes JSON in the file too", async () => {
+    const { settled } = await loadDuring(async () => writeRoutes('{"routes": {"movies": {"percent": 100}}}'), "movies-service");
+    expect(settled).toBe(true);
+  });
+
+  it.each([
+    ["broken YAML", "routes: [unclosed"],
+    ["a percent over 100", "routes:\n  movies: { percent: 150 }\n"],
+    ["an unknown route", "routes:\n  popcorn: { percent: 10 }\n"],
+    ["a split on a route with no service", "routes:\n  users: { percent: 10 }\n"],
+  ])("refuses %s in the file and keeps the last good table", async (_what, text) => {
+    writeRoutes(text);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(countBy(await sendMany(50, 10, () => getMovies()))).toEqual({ "movies-service": 50 });
+  });
+
+  it("refuses the admin API without the right bearer token", async () => {
+    expect((await fetch(`${g.url}/admin/routes`)).status).toBe(401);
+    const wrong = await admin("PUT", "/admin/routes/movies", "not-the-token-at-all", '{"percent":0}');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ code: "UNAUTHORIZED" });
+    expect(countBy(await sendMany(20, 10, () => getMovies()))).toEqual({ "movies-service": 20 });
+  });
+
+  it.each([
+    ['{"percent": 101}', 400, "percent: must be from 0 to 100"],
+    ['{"percent": 12.5}', 400, "percent: must be a whole number"],
+    ['{"percent": "50"}', 400, "percent: must be a number"],
+    ["{}", 400, "give percent, gradual or both"],
+    ['{"percent": 5, "weight": 3}', 400, "weight"],
+    ["not json", 400, "body: must be valid JSON"],
+  ])("answers a bad admin body %s with %i and changes nothing", async (body, status, message) => {
+    const res = await admin("PUT", "/admin/routes/movies", ADMIN_TOKEN, body);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: string }).error).toContain(message);
+    expect(countBy(await sendMany(20, 10, () => getMovies()))).toEqual({ "movies-service": 20 });
+  });
+
+  it("answers 404 for an unknown route and 400 for a split of a route with no service", async () => {
+    expect((await admin("PUT", "/admin/routes/popcorn", ADMIN_TOKEN, '{"percent":1}')).status).toBe(404);
+    const users = await admin("PUT", "/admin/routes/users", ADMIN_TOKEN, '{"percent":1}');
+    expect(users.status).toBe(400);
+    expect(((await users.json()) as { error: string }).error).toContain("USERS_SERVICE_URL");
+  });
+
+  it("reports live counts per target and breaker states", async () => {
+    const report: any = await (await admin("GET", "/admin/routes")).json();
+    const movies = report.targets.find((t: { name: string }) => t.name === "movies-service");
+    expect(movies).toMatchObject({ address: g.movies.url, breaker: "closed", inFlight: 0 });
+    expect(movies.requests).toBeGreaterThan(100);
+    expect(report.routes.map((r: { name: string }) => r.name)).toEqual(["events", "movies", "payments", "subscriptions", "users"]);
+  });
+});
+
+describe("without ADMIN_TOKEN", () => {
+  it("has no admin API: /admin/routes is proxied like any unknown path and answers 404", async () => {
+    const bare = await startTestGateway({ ADMIN_TOKEN: "" });
+    try {
+      const res = await fetch(`${bare.url}/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ code: "NOT_FOUND" });
+    } finally {
+      await bare.stop();
+    }
+  });
+});
