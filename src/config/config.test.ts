@@ -43,6 +43,13 @@ describe("loadConfig", () => {
     ["DB_CONNECTION_STRING", "mysql://x", "DB_CONNECTION_STRING: must be a postgres:// or postgresql:// URL"],
     ["SEED_ON_START", "maybe", "SEED_ON_START: must be true or false"],
     ["DB_POOL_MAX", "0", "DB_POOL_MAX: must be a positive whole number"],
+    ["MOVIES_MIGRATION_PERCENT", "101", "MOVIES_MIGRATION_PERCENT: must be a whole number from 0 to 100"],
+    ["MOVIES_MIGRATION_PERCENT", "12.5", "MOVIES_MIGRATION_PERCENT: must be a whole number from 0 to 100"],
+    ["MOVIES_MIGRATION_PERCENT", "-1", "MOVIES_MIGRATION_PERCENT: must be a whole number from 0 to 100"],
+    ["MONOLITH_URL", "monolith:8080", "MONOLITH_URL: must be an http:// or https:// URL"],
+    ["MOVIES_SERVICE_URL", "ftp://movies", "MOVIES_SERVICE_URL: must be an http:// or https:// URL"],
+    ["GRADUAL_MIGRATION", "sometimes", "GRADUAL_MIGRATION: must be true or false"],
+    ["ADMIN_TOKEN", "short", "ADMIN_TOKEN: must be at least 16 characters"],
   ])("rejects %s=%s naming the variable and what it allows", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -50,5 +57,19 @@ describe("loadConfig", () => {
 
   it("names every bad variable at once", () => {
     expect(() => loadConfig({ PORT: "x", LOG_LEVEL: "loud" })).toThrow(/PORT: .*\n.*LOG_LEVEL/s);
+  });
+
+  it("reads the legacy gateway variables", () => {
+    const { gateway } = loadConfig({
+      MONOLITH_URL: "http://monolith:8080/",
+      MOVIES_SERVICE_URL: "http://movies-service:8081",
+      GRADUAL_MIGRATION: "true",
+      MOVIES_MIGRATION_PERCENT: "30",
+    });
+    expect(gateway.monolithUrl).toBe("http://monolith:8080");
+    expect(gateway.routes.movies).toEqual({ serviceUrl: "http://movies-service:8081", percent: 30, gradual: true });
+    expect(gateway.routes.users).toEqual({ serviceUrl: undefined, percent: 0, gradual: true });
+    expect(loadConfig({ GRADUAL_MIGRATION: "false" }).gateway.routes.movies.gradual).toBe(false);
+    expect(loadConfig({}).gateway.port).toBe(8000);
   });
 });

@@ -45,9 +45,10 @@ function upstreamRequest(c: Context): UpstreamRequest {
 }
 
 /** The client's reply: the upstream's, minus hop-by-hop headers, saying which target served it. */
-function stamped(response: Response, target: string, fallbackFrom?: string): Response {
+function stamped(response: Response, requestId: string, target: string, fallbackFrom?: string): Response {
   const headers = withoutHopByHop(response.headers);
   headers.set("x-served-by", target);
+  headers.set("x-request-id", requestId);
   if (fallbackFrom) headers.set("x-fallback-from", fallbackFrom);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
@@ -87,7 +88,7 @@ export function proxyHandler({ registry, guards, metrics, log }: ProxyDeps) {
     let failure: unknown;
     try {
       const response = await send(route, chosen, request);
-      if (!(canFallBack && response.status >= 500)) return stamped(response, chosen);
+      if (!(canFallBack && response.status >= 500)) return stamped(response, request.headers.get("x-request-id")!, chosen);
       await response.body?.cancel();
       failure = new Error(`status ${response.status}`);
     } catch (error) {
@@ -97,7 +98,7 @@ export function proxyHandler({ registry, guards, metrics, log }: ProxyDeps) {
     log.warn({ requestId: c.get("requestId"), route: route.name, from: chosen, to: route.legacy, reason: String((failure as Error).message) }, "falling back to legacy target");
     metrics.fellBack(route.name, chosen, route.legacy);
     try {
-      return stamped(await send(route, route.legacy, request), route.legacy, chosen);
+      return stamped(await send(route, route.legacy, request), request.headers.get("x-request-id")!, route.legacy, chosen);
     } catch (error) {
       throw asAppError(error);
     }

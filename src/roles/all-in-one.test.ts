@@ -54,9 +54,35 @@ describe("all-in-one role", () => {
     expect(await docs.text()).toContain("/openapi.json");
   });
 
+  it("opens the gateway too, proxying to the in-process apps with no network hop", async () => {
+    const gateway = `http://127.0.0.1:${role.ports.gateway}`;
+    expect(await (await fetch(`${gateway}/health`)).text()).toBe("Strangler Fig Proxy is healthy");
+    const created = await fetch(`${gateway}/api/users`, { method: "POST", body: JSON.stringify({ username: "via_gateway", email: "via@gateway.example" }) });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("x-served-by")).toBe("monolith");
+    const user: any = await created.json();
+    expect(await (await fetch(`${monolith}/api/users?id=${user.id}`)).json()).toEqual(user);
+    const movies = await fetch(`${gateway}/api/movies?limit=1`);
+    expect(movies.headers.get("x-served-by")).toBe("monolith");
+    expect(await movies.json()).toHaveLength(1);
+  });
+
   it("carries a request id given by the caller into the reply", async () => {
     const res = await fetch(`${monolith}/api/users?id=999999`, { headers: { "x-request-id": "trace-abc-123" } });
     expect(res.headers.get("x-request-id")).toBe("trace-abc-123");
     expect(await res.json()).toMatchObject({ requestId: "trace-abc-123", code: "NOT_FOUND" });
+  });
+});
+
+describe("all-in-one role with the movies migration finished", () => {
+  it("serves /api/movies through the gateway from the in-process movies service", async () => {
+    const role = await startTestRole("all-in-one", { GRADUAL_MIGRATION: "false" });
+    try {
+      const res = await fetch(`http://127.0.0.1:${role.ports.gateway}/api/movies/health`);
+      expect(res.headers.get("x-served-by")).toBe("movies-service");
+      expect(await res.json()).toEqual({ status: true });
+    } finally {
+      await role.stop();
+    }
   });
 });

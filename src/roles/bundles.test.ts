@@ -32,6 +32,7 @@ describe("role bundles", () => {
     ["monolith", "monolith", "/api/users"],
     ["movies", "movies", "/api/movies"],
     ["all-in-one", "movies", "/api/movies/health"],
+    ["proxy", "gateway", "/health"],
   ])("dist/%s.mjs serves its API and exits 0 on SIGTERM", async (role, listener, path) => {
     const { child, ports } = await startBundle(role, role === "all-in-one" ? { MONOLITH_PORT: "0", MOVIES_PORT: "0", GATEWAY_PORT: "0" } : {});
     const res = await fetch(`http://127.0.0.1:${ports[listener]}${path}`);
