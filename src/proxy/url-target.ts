@@ -8,6 +8,7 @@ export interface UrlTargetOptions {
   timeoutMs: number;
 }
 
+const BUFFER_UP_TO_BYTES = 64 * 1024;
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 function failureKind(error: unknown, signal: AbortSignal): FailureKind {
@@ -50,12 +51,21 @@ export function urlTarget(name: string, baseUrl: string, options: UrlTargetOptio
           signal: req.signal,
           dispatcher: agent,
         });
+        const headers = responseHeaders(upstream.headers);
         const noBody = req.method === "HEAD" || NO_BODY_STATUSES.has(upstream.statusCode);
-        if (noBody) upstream.body.resume();
+        if (noBody) {
+          upstream.body.resume();
+          return new Response(null, { status: upstream.statusCode, headers });
+        }
+        // A small body of known length is read whole: a buffer goes out on the server's fast path,
+        // where a stream costs a web-stream conversion each way. Anything else streams.
+        const length = Number(upstream.headers["content-length"] ?? Number.NaN);
+        if (length <= BUFFER_UP_TO_BYTES) {
+          return new Response(await upstream.body.arrayBuffer(), { status: upstream.statusCode, headers });
+        }
         // ReadableStream.from, not Readable.toWeb: cancelling a toWeb stream on Node 20 leaves the source
         // pushing into a closed controller (ERR_INVALID_STATE); from() ends the iterator, which destroys it.
-        const body = noBody ? null : (ReadableStream.from(upstream.body) as ReadableStream<Uint8Array>);
-        return new Response(body, { status: upstream.statusCode, headers: responseHeaders(upstream.headers) });
+        return new Response(ReadableStream.from(upstream.body) as ReadableStream<Uint8Array>, { status: upstream.statusCode, headers });
       } catch (error) {
         const kind = failureKind(error, req.signal);
         throw new UpstreamFailure(name, kind, `${kind}: ${(error as Error).message}`);

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Side by side in one run: GET /api/movies straight from the monolith, through our gateway, and
+// through Debian's nginx as a reference reverse proxy (when installed). Each server is its own OS
+// process started from the bundles; the load comes from autocannon in this process.
+//
+//   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default)
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const children = [];
+const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-bench-"));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a bundle and resolves once its /health answers. */
+async function startBundle(role, port, env) {
+  const child = spawn("node", [`dist/${role}.mjs`], {
+    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  await waitFor(`http://127.0.0.1:${port}/health`);
+}
+
+function startNginx(port, upstreamPort) {
+  const which = spawnSync("sh", ["-c", "command -v nginx || ls /usr/sbin/nginx"], { encoding: "utf8" });
+  const bin = which.stdout.trim().split("\n")[0];
+  if (!bin) return false;
+  const conf = join(scratch, "nginx.conf");
+  writeFileSync(
+    conf,
+    `daemon off; worker_processes 1; pid ${scratch}/nginx.pid; error_log ${scratch}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${scratch}/body; proxy_temp_path ${scratch}/proxy;
+  fastcgi_temp_path ${scratch}/fcgi; uwsgi_temp_path ${scratch}/uwsgi; scgi_temp_path ${scratch}/scgi;
+  upstream monolith { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://monolith; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto $scheme;
+    }
+  }
+}
+`,
+  );
+  children.push(spawn(bin, ["-c", conf, "-p", scratch], { stdio: ["ignore", "ignore", "inherit"] }));
+  return true;
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never answered`);
+}
+
+function measure(url, duration) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, duration }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** A plain node:http server answering every request with the same bytes: an upstream that costs nothing. */
+function startStaticUpstream(port, body) {
+  const code = `require("node:http").createServer((q, r) => { q.resume(); r.writeHead(200, {"content-type": "application/json"}); r.end(process.env.BODY); }).listen(${port}, "127.0.0.1")`;
+  children.push(spawn("node", ["-e", code], { env: { ...process.env, BODY: body }, stdio: "inherit" }));
+  return waitFor(`http://127.0.0.1:${port}/health`);
+}
+
+/** Measures GET /api/movies on the upstream itself, through our gateway and through nginx. */
+async function compare(title, upstreamPort) {
+  const [gatewayPort, nginxPort] = await Promise.all([freePort(), freePort()]);
+  const upstream = `http://127.0.0.1:${upstreamPort}`;
+  await startBundle("proxy", gatewayPort, { MONOLITH_URL: upstream });
+  const targets = [
+    ["direct", `${upstream}/api/movies`],
+    ["through our gateway", `http://127.0.0.1:${gatewayPort}/api/movies`],
+  ];
+  if (startNginx(nginxPort, upstreamPort)) {
+    await waitFor(`http://127.0.0.1:${nginxPort}/health`);
+    targets.push(["through nginx (reference)", `http://127.0.0.1:${nginxPort}/api/movies`]);
+  } else {
+    console.log("nginx not installed (apt-get install nginx-light): reference row skipped");
+  }
+  const rows = [];
+  for (const [name, url] of targets) {
+    await measure(url, 2); // warm-up, not counted
+    const r = await measure(url, seconds);
+    rows.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+  }
+  console.log(`\n${title}`);
+  console.log("| path | req/s | p50 ms | p99 ms | errors | req/s vs direct |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / rows[0].rps).toFixed(2)} |`);
+}
+
+async function main() {
+  const [monolithPort, staticPort] = await Promise.all([freePort(), freePort()]);
+  await startBundle("monolith", monolithPort, { PGLITE_DATA_DIR: "memory://" });
+  const monolith = `http://127.0.0.1:${monolithPort}`;
+  // A catalogue of 50 movies, so the reply is a realistic list rather than a handful of bytes.
+  for (let i = 0; i < 46; i++) {
+    await fetch(`${monolith}/api/movies`, {
+      method: "POST",
+      body: JSON.stringify({ title: `Bench movie ${i}`, description: "A film to measure proxies by.", genres: ["Drama", "Bench"], rating: 7.5 }),
+    });
+  }
+  const body = await (await fetch(`${monolith}/api/movies`)).text();
+  console.log(`GET /api/movies: ${Buffer.byteLength(body)} bytes (50 movies); ${connections} connections, ${seconds} s per row; ${new Date().toISOString()}`);
+  await compare("Upstream: the monolith bundle (embedded PGlite)", monolithPort);
+  await startStaticUpstream(staticPort, body);
+  await compare("Upstream: a static node:http server with the same body (isolates the proxy's own cost)", staticPort);
+}
+
+try {
+  await main();
+} finally {
+  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM"))))));
+  rmSync(scratch, { recursive: true, force: true });
+}
