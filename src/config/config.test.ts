@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from "./config.ts";
 describe("loadConfig", () => {
   it("defaults to the legacy ports and the embedded database", () => {
     const config = loadConfig({});
-    expect(config.ports).toEqual({ monolith: 8080, movies: 8081 });
+    expect(config.ports).toEqual({ monolith: 8080, movies: 8081, events: 8082 });
+    expect(config.bus).toEqual({ kind: "in-process" });
     expect(config.database).toEqual({ kind: "pglite", dataDir: ".data/pglite" });
     expect(config.seedOnStart).toBe(true);
     expect(config.port).toBeUndefined();
@@ -49,6 +50,7 @@ describe("loadConfig", () => {
     ["MONOLITH_URL", "monolith:8080", "MONOLITH_URL: must be an http:// or https:// URL"],
     ["MOVIES_SERVICE_URL", "ftp://movies", "MOVIES_SERVICE_URL: must be an http:// or https:// URL"],
     ["GRADUAL_MIGRATION", "sometimes", "GRADUAL_MIGRATION: must be true or false"],
+    ["KAFKA_BROKERS", "kafka", "KAFKA_BROKERS: must be a comma list of host:port"],
     ["ADMIN_TOKEN", "short", "ADMIN_TOKEN: must be at least 16 characters"],
   ])("rejects %s=%s naming the variable and what it allows", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
@@ -57,6 +59,15 @@ describe("loadConfig", () => {
 
   it("names every bad variable at once", () => {
     expect(() => loadConfig({ PORT: "x", LOG_LEVEL: "loud" })).toThrow(/PORT: .*\n.*LOG_LEVEL/s);
+  });
+
+  it("uses Kafka when KAFKA_BROKERS is set", () => {
+    expect(loadConfig({ KAFKA_BROKERS: "kafka:9092, 127.0.0.1:19092" }).bus).toEqual({
+      kind: "kafka",
+      brokers: ["kafka:9092", "127.0.0.1:19092"],
+      partitions: 3,
+      publishTimeoutMs: 3000,
+    });
   });
 
   it("reads the legacy gateway variables", () => {

@@ -26,8 +26,21 @@ const envSchema = z.object({
   SEED_ON_START: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
+  EVENTS_PORT: port.default(8082),
+  KAFKA_BROKERS: z
+    .string()
+    .refine((v) => v.split(",").every((b) => /^[\w.-]+:\d{1,5}$/.test(b.trim())), "must be a comma list of host:port")
+    .transform((v) => v.split(",").map((b) => b.trim()))
+    .optional(),
+  KAFKA_PARTITIONS: positiveInt("a positive whole number").default(3),
+  KAFKA_PUBLISH_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(3_000),
+  OUTBOX_RELAY: flag.default(true),
   ...gatewayEnv,
 });
+
+export type BusConfig =
+  | { kind: "kafka"; brokers: string[]; partitions: number; publishTimeoutMs: number }
+  | { kind: "in-process" };
 
 export type DatabaseConfig =
   | { kind: "postgres"; url: string; poolMax: number }
@@ -37,7 +50,10 @@ export interface Config {
   /** Port of a single-role process; undefined means the role's legacy default. */
   port: number | undefined;
   host: string;
-  ports: { monolith: number; movies: number };
+  ports: { monolith: number; movies: number; events: number };
+  bus: BusConfig;
+  /** Whether this process relays the outbox to the bus (one relay per database is enough; several are safe). */
+  outboxRelay: boolean;
   database: DatabaseConfig;
   /** Load the seed data at start (idempotent); on by default only for the embedded database. */
   seedOnStart: boolean;
@@ -69,7 +85,13 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    ports: Object.freeze({ monolith: e.MONOLITH_PORT, movies: e.MOVIES_PORT }),
+    ports: Object.freeze({ monolith: e.MONOLITH_PORT, movies: e.MOVIES_PORT, events: e.EVENTS_PORT }),
+    bus: Object.freeze(
+      e.KAFKA_BROKERS
+        ? { kind: "kafka" as const, brokers: e.KAFKA_BROKERS, partitions: e.KAFKA_PARTITIONS, publishTimeoutMs: e.KAFKA_PUBLISH_TIMEOUT_MS }
+        : { kind: "in-process" as const },
+    ),
+    outboxRelay: e.OUTBOX_RELAY,
     database: Object.freeze(database),
     seedOnStart: e.SEED_ON_START ?? database.kind === "pglite",
     logLevel: e.LOG_LEVEL,

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, openTestBus, uniqueName } from "../../testing/test-bus.ts";
+import type { BusMessage, EventBus } from "./event-bus.ts";
+
+// Runs on the in-process log in `npm test`, and on a real Kafka broker when KAFKA_BROKERS is set (CI).
+describe(`EventBus (${process.env.KAFKA_BROKERS ? "kafka" : "in-process"})`, () => {
+  let bus: EventBus;
+  beforeAll(() => void (bus = openTestBus()));
+  afterAll(() => bus.close());
+
+  it("answers ping while the broker is up", async () => {
+    expect(await bus.ping()).toBe(true);
+  });
+
+  it("puts one key's messages on one partition at rising offsets, and a group reads them in order", async () => {
+    const topic = uniqueName("contract-order");
+    await bus.ensureTopics([topic]);
+    await bus.ensureTopics([topic]); // idempotent
+    const placed = [];
+    for (let i = 0; i < 5; i++) placed.push(await bus.publish(topic, "movie-7", `m${i}`, { "event-id": `e${i}` }));
+    expect(new Set(placed.map((p) => p.partition)).size).toBe(1);
+    expect(placed.map((p) => p.offset - placed[0]!.offset)).toEqual([0, 1, 2, 3, 4]);
+
+    const seen: BusMessage[] = [];
+    const sub = await bus.subscribe(uniqueName("group"), [topic], async (m) => void seen.push(m));
+    await eventually(() => seen.length, (n) => n >= 5);
+    await sub.stop();
+    expect(seen.map((m) => m.value)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+    expect(seen[0]).toMatchObject({ topic, key: "movie-7", partition: placed[0]!.partition, offset: placed[0]!.offset, headers: { "event-id": "e0" } });
+  });
+
+  it("delivers again a message whose handler threw, and does not skip past it", async () => {
+    const topic = uniqueName("contract-redeliver");
+    await bus.ensureTopics([topic]);
+    await bus.publish(topic, "k", "first");
+    await bus.publish(topic, "k", "second");
+    const attempts: string[] = [];
+    const sub = await bus.subscribe(uniqueName("group"), [topic], async (m) => {
+      attempts.push(m.value);
+      if (m.value === "first" && attempts.filter((v) => v === "first").length < 3) throw new Error("not yet");
+    });
+    await eventually(() => attempts.includes("second"), Boolean);
+    await sub.stop();
+    expect(attempts).toEqual(["first", "first", "first", "second"]);
+  });
+
+  it("gives every group every message, and a group that comes back resumes after what it committed", async () => {
+    const topic = uniqueName("contract-groups");
+    await bus.ensureTopics([topic]);
+    for (const v of ["a", "b", "c"]) await bus.publish(topic, v, v);
+    const group = uniqueName("group");
+    const one: string[] = [];
+    const two: string[] = [];
+    const subOne = await bus.subscribe(group, [topic], async (m) => void one.push(m.value));
+    const subTwo = await bus.subscribe(uniqueName("group"), [topic], async (m) => void two.push(m.value));
+    await eventually(() => one.length + two.length, (n) => n >= 6);
+    await subOne.stop();
+    await subTwo.stop();
+    expect(one.sort()).toEqual(["a", "b", "c"]);
+    expect(two.sort()).toEqual(["a", "b", "c"]);
+
+    await bus.publish(topic, "d", "d");
+    const again: string[] = [];
+    const back = await bus.subscribe(group, [topic], async (m) => void again.push(m.value));
+    await eventually(() => again.length, (n) => n >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    await back.stop();
+    expect(again).toEqual(["d"]);
+  });
+});

@@ -1,0 +1,47 @@
+import type { InjectionToken } from "tsyringe";
+
+/** One message as a consumer sees it. */
+export interface BusMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** Where the bus put a published message. */
+export interface Published {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** A handler resolves when the message is handled (its offset may be committed); a throw means "deliver again". */
+export type MessageHandler = (message: BusMessage) => Promise<void>;
+
+export interface Subscription {
+  /** Stops fetching, waits for the message in hand to finish, commits, leaves the group. */
+  stop(): Promise<void>;
+}
+
+/** The broker could not take or give a message in time. */
+export class BusUnavailable extends Error {
+  override name = "BusUnavailable";
+}
+
+/** The event bus port: Kafka, or an in-process log that behaves like it. Modules publish only through it. */
+export interface EventBus {
+  readonly kind: "kafka" | "in-process";
+  /** Creates the topics that are missing; existing ones are left as they are. */
+  ensureTopics(topics: string[]): Promise<void>;
+  /** Appends a message to the key's partition; resolves when every in-sync replica has it; throws BusUnavailable when it cannot in time. */
+  publish(topic: string, key: string, value: string, headers?: Record<string, string>): Promise<Published>;
+  /** Joins a consumer group on these topics; each partition's messages reach the handler in order, one at a time. */
+  subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription>;
+  /** Whether the broker answers; never throws. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const EVENT_BUS: InjectionToken<EventBus> = Symbol("EventBus");

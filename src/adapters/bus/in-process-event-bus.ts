@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import type { BusMessage, EventBus, MessageHandler, Published, Subscription } from "./event-bus.ts";
+
+const PARTITIONS = 3;
+const REDELIVERY_DELAY_MS = 100;
+
+interface Group {
+  /** Next offset to deliver, per topic and partition. */
+  committed: Map<string, number[]>;
+  wake: () => void;
+}
+
+/**
+ * Kafka's model in memory, for the all-in-one and `npm test`: per-topic partitions chosen by key,
+ * offsets per partition, consumer groups that each read every message once in partition order and
+ * get a message again when its handler throws. Nothing survives the process.
+ */
+export class InProcessEventBus implements EventBus {
+  readonly kind = "in-process";
+  private readonly topics = new Map<string, BusMessage[][]>();
+  private readonly groups = new Map<string, Group>();
+  /** Committed offsets outlive a group's members, as Kafka's __consumer_offsets do. */
+  private readonly offsets = new Map<string, Map<string, number[]>>();
+  private closed = false;
+
+  async ensureTopics(topics: string[]): Promise<void> {
+    for (const t of topics) if (!this.topics.has(t)) this.topics.set(t, Array.from({ length: PARTITIONS }, () => []));
+  }
+
+  async publish(topic: string, key: string, value: string, headers: Record<string, string> = {}): Promise<Published> {
+    const partitions = this.topics.get(topic);
+    if (!partitions) throw new Error(`topic ${topic} does not exist`);
+    const partition = createHash("md5").update(key).digest().readUInt32BE(0) % PARTITIONS;
+    const log = partitions[partition]!;
+    const message: BusMessage = { topic, partition, offset: log.length, key, value, headers: { ...headers } };
+    log.push(message);
+    for (const group of this.groups.values()) group.wake();
+    return { topic, partition, offset: message.offset };
+  }
+
+  async subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+    await this.ensureTopics(topics);
+    let wake: () => void = () => {};
+    if (this.groups.has(groupId)) throw new Error(`consumer group ${groupId} already has a member in this process`);
+    const saved = this.offsets.get(groupId) ?? new Map<string, number[]>();
+    this.offsets.set(groupId, saved);
+    for (const t of topics) if (!saved.has(t)) saved.set(t, new Array(PARTITIONS).fill(0));
+    const committed = new Map(topics.map((t) => [t, saved.get(t)!]));
+    const group: Group = { committed, wake: () => wake() };
+    this.groups.set(groupId, group);
+    let running = true;
+    const loop = (async () => {
+      while (running && !this.closed) {
+        const next = this.nextFor(group);
+        if (!next) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        try {
+          await handler(next);
+          group.committed.get(next.topic)![next.partition] = next.offset + 1;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
+        }
+      }
+    })();
+    return {
+      stop: async () => {
+        running = false;
+        wake();
+        await loop;
+        this.groups.delete(groupId);
+      },
+    };
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const group of this.groups.values()) group.wake();
+  }
+
+  private nextFor(group: Group): BusMessage | undefined {
+    for (const [topic, offsets] of group.committed) {
+      const partitions = this.topics.get(topic)!;
+      for (let p = 0; p < PARTITIONS; p++) {
+        const message = partitions[p]![offsets[p]!];
+        if (message) return message;
+      }
+    }
+    return undefined;
+  }
+}

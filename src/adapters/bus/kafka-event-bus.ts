@@ -1,0 +1,128 @@
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs";
+import type { Logger } from "../logging/logger.ts";
+import { BusUnavailable, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  partitions: number;
+  /** Bound on one publish, so a caller answers in time when the broker is away. */
+  publishTimeoutMs: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BusUnavailable(`${what}: no answer from Kafka in ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** The bus on Apache Kafka through kafkajs: an idempotent producer, acks from all in-sync replicas. */
+export class KafkaEventBus implements EventBus {
+  readonly kind = "kafka";
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly consumers = new Set<Consumer>();
+  private connected: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: KafkaBusOptions,
+    private readonly log: Logger,
+  ) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 2_000,
+      requestTimeout: options.publishTimeoutMs,
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+      logCreator: () => ({ namespace, level, log: entry }) => {
+        const { message, ...extra } = entry;
+        if (level <= logLevel.WARN) this.log.warn({ kafka: namespace, ...extra }, message);
+      },
+    });
+    // Idempotent: a retried send is written once, in order (at most 5 in flight is kafkajs's rule; 1 keeps order simple).
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
+      () => undefined,
+      (error) => {
+        this.connected = undefined;
+        throw new BusUnavailable(`cannot connect to Kafka at ${this.options.brokers.join(",")}: ${(error as Error).message}`);
+      },
+    );
+    return this.connected;
+  }
+
+  async ensureTopics(topics: string[]): Promise<void> {
+    await withTimeout(this.connect(), 15_000, "connect");
+    const existing = new Set(await this.admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions, replicationFactor: -1 })),
+    });
+  }
+
+  async publish(topic: string, key: string, value: string, headers: Record<string, string> = {}): Promise<Published> {
+    const send = async () => {
+      await this.connect();
+      const [meta] = await this.producer.send({ topic, acks: -1, messages: [{ key, value, headers }] });
+      if (!meta) throw new BusUnavailable(`Kafka gave no record metadata for ${topic}`);
+      return { topic, partition: meta.partition, offset: Number(meta.baseOffset ?? meta.offset) };
+    };
+    try {
+      return await withTimeout(send(), this.options.publishTimeoutMs, `publish to ${topic}`);
+    } catch (error) {
+      if (error instanceof BusUnavailable) throw error;
+      throw new BusUnavailable(`publish to ${topic}: ${(error as Error).message}`);
+    }
+  }
+
+  async subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId: group, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 } });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      // Offsets are committed for messages whose handler resolved; a throw leaves the offset for redelivery.
+      autoCommit: true,
+      eachMessage: async ({ topic, partition, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = value.toString();
+        await handler({ topic, partition, offset: Number(message.offset), key: message.key?.toString() ?? "", value: message.value?.toString() ?? "", headers });
+      },
+    });
+    return {
+      stop: async () => {
+        await consumer.disconnect();
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await withTimeout(
+        this.connect().then(() => this.admin.describeCluster()),
+        2_000,
+        "ping",
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}
