@@ -4,6 +4,7 @@ import { healthRoutes } from "../adapters/http/health-routes.ts";
 import { MOVIES_API, moviesRoutes } from "../modules/movies/index.ts";
 import { PAYMENTS_API, paymentsRoutes, SUBSCRIPTIONS_API, subscriptionsRoutes } from "../modules/payments/index.ts";
 import { USERS_API, usersRoutes } from "../modules/users/index.ts";
+import { EVENTS_API, eventsRoutes } from "../modules/events/index.ts";
 import type { Platform } from "./platform.ts";
 
 // Health first: "/api/movies/health" must win over "/api/movies/{id}".
@@ -29,4 +30,10 @@ export function moviesApp(platform: Platform): OpenAPIHono {
     moviesRoutes(platform.container.resolve(MOVIES_API)),
   );
   return finishApp(app, "CinemaAbyss movies service");
+}
+
+/** The events service's API: publish events, and its health that follows the broker. */
+export function eventsApp(platform: Platform): OpenAPIHono {
+  const app = createApp(platform.log).route("/", eventsRoutes(platform.container.resolve(EVENTS_API)));
+  return finishApp(app, "CinemaAbyss events service");
 }

@@ -18,7 +18,7 @@ function startBundle(role: string, env: Record<string, string> = {}): Promise<{ 
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const entry = JSON.parse(line);
       if (entry.msg === "listening") ports[entry.service] = entry.port;
-      if (entry.msg === "listening" && Object.keys(ports).length === (role === "all-in-one" ? 3 : 1)) resolve({ child, ports });
+      if (entry.msg === "listening" && Object.keys(ports).length === (role === "all-in-one" ? 4 : 1)) resolve({ child, ports });
     });
   });
 }
@@ -34,7 +34,7 @@ describe("role bundles", () => {
     ["all-in-one", "movies", "/api/movies/health"],
     ["proxy", "gateway", "/health"],
   ])("dist/%s.mjs serves its API and exits 0 on SIGTERM", async (role, listener, path) => {
-    const { child, ports } = await startBundle(role, role === "all-in-one" ? { MONOLITH_PORT: "0", MOVIES_PORT: "0", GATEWAY_PORT: "0" } : {});
+    const { child, ports } = await startBundle(role, role === "all-in-one" ? { MONOLITH_PORT: "0", MOVIES_PORT: "0", GATEWAY_PORT: "0", EVENTS_PORT: "0" } : {});
     const res = await fetch(`http://127.0.0.1:${ports[listener]}${path}`);
     expect(res.status).toBe(200);
     const exited = exitCode(child);

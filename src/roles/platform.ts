@@ -13,6 +13,11 @@ import {
 } from "../modules/payments/index.ts";
 import { USERS_API, UsersService } from "../modules/users/index.ts";
 import { seedIfEmpty } from "../seed/seed.ts";
+import { EVENT_BUS, type EventBus } from "../adapters/bus/event-bus.ts";
+import { openEventBus } from "../adapters/bus/open-event-bus.ts";
+import { OutboxRelay } from "../adapters/outbox/outbox-relay.ts";
+import { topicOf } from "../contracts/domain-event.ts";
+import { dlqOf, EVENTS_API, EventsService } from "../modules/events/index.ts";
 
 /** One running platform: its database and a container with every port bound. */
 export interface Platform {
@@ -20,6 +25,9 @@ export interface Platform {
   readonly log: Logger;
   readonly database: DatabaseHandle;
   readonly container: DependencyContainer;
+  readonly bus: EventBus;
+  /** Publishes the outbox; undefined when OUTBOX_RELAY is off in this process. */
+  readonly relay: OutboxRelay | undefined;
   close(): Promise<void>;
 }
 
@@ -27,9 +35,11 @@ export interface Platform {
  * Binds each port to its in-process service. Tokens, not reflected types: esbuild emits no
  * decorator metadata. A child container per platform keeps tests' platforms apart.
  */
-function bindPorts(database: DatabaseHandle): DependencyContainer {
+function bindPorts(database: DatabaseHandle, bus: EventBus): DependencyContainer {
   const c = rootContainer.createChildContainer();
   c.register(DATABASE, { useValue: database.db });
+  c.register(EVENT_BUS, { useValue: bus });
+  c.register(EVENTS_API, { useFactory: instanceCachingFactory((r) => new EventsService(r.resolve(EVENT_BUS))) });
   c.register(USERS_API, { useFactory: instanceCachingFactory((r) => new UsersService(r.resolve(DATABASE))) });
   c.register(MOVIES_API, { useFactory: instanceCachingFactory((r) => new MoviesService(r.resolve(DATABASE))) });
   c.register(PAYMENTS_API, {
@@ -48,18 +58,31 @@ export async function startPlatform(
   options: OpenDatabaseOptions = {},
 ): Promise<Platform> {
   const database = await openDatabase(config.database, options);
+  const bus = openEventBus(config.bus, `cinemaabyss-${process.pid}`, log);
   try {
     await database.migrate();
-    const container = bindPorts(database);
+    const topics = Object.values(topicOf);
+    // In the background: a broker that is away must not stop writes; the relay keeps their events.
+    bus.ensureTopics([...topics, ...topics.map(dlqOf)]).catch((error: Error) => log.warn({ err: error.message }, "topics not ensured yet"));
+    const container = bindPorts(database, bus);
     if (config.seedOnStart) await seedIfEmpty(container, log);
+    const relay = config.outboxRelay ? new OutboxRelay(database.db, bus, log.child({ component: "outbox-relay" })) : undefined;
+    relay?.start();
     return {
       config,
       log,
       database,
       container,
-      close: () => database.close(),
+      bus,
+      relay,
+      close: async () => {
+        await relay?.stop();
+        await bus.close();
+        await database.close();
+      },
     };
   } catch (error) {
+    await bus.close().catch(() => {});
     await database.close().catch(() => {});
     throw error;
   }

@@ -2,7 +2,9 @@ import type { Config } from "../config/config.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import type { FetchHandler } from "../proxy/app-target.ts";
 import { createGateway } from "../proxy/gateway-app.ts";
-import { monolithApp, moviesApp } from "./apps.ts";
+import { DATABASE } from "../adapters/db/database.ts";
+import { runEventsConsumer } from "../modules/events/index.ts";
+import { eventsApp, monolithApp, moviesApp } from "./apps.ts";
 import type { Platform } from "./platform.ts";
 
 export interface Listener {
@@ -24,6 +26,12 @@ function needsPlatform(platform: Platform | undefined): Platform {
   return platform;
 }
 
+/** The events API plus the consumer group, which stops after the server (nothing half-handled). */
+function eventsListener(p: Platform, port: number): Listener {
+  const consumer = runEventsConsumer({ bus: p.bus, db: p.container.resolve(DATABASE), log: p.log.child({ component: "events-consumer" }) });
+  return { name: "events", port, app: eventsApp(p), close: () => consumer.stop() };
+}
+
 /** Which apps a role serves and on which ports; PORT moves a single-role process only. */
 export const roles = {
   "all-in-one": {
@@ -32,11 +40,13 @@ export const roles = {
       const p = needsPlatform(platform);
       const monolith = monolithApp(p);
       const movies = moviesApp(p);
-      const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services: { movies: movies.fetch } }, log);
+      const events = eventsListener(p, config.ports.events);
+      const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services: { movies: movies.fetch, events: events.app.fetch } }, log);
       return [
         { name: "gateway", port: config.gateway.port, app: gateway.app, close: gateway.close },
         { name: "monolith", port: config.ports.monolith, app: monolith },
         { name: "movies", port: config.ports.movies, app: movies },
+        events,
       ];
     },
   },
@@ -47,6 +57,10 @@ export const roles = {
   movies: {
     usesDatabase: true,
     listeners: ({ config, platform }) => [{ name: "movies", port: config.port ?? config.ports.movies, app: moviesApp(needsPlatform(platform)) }],
+  },
+  events: {
+    usesDatabase: true,
+    listeners: ({ config, platform }) => [eventsListener(needsPlatform(platform), config.port ?? config.ports.events)],
   },
   proxy: {
     usesDatabase: false,

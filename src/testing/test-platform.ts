@@ -60,7 +60,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
 
 /** A role listening on 127.0.0.1 on free ports: for tests over real HTTP. */
 export async function startTestRole(role: RoleName, env: Record<string, string> = {}): Promise<RunningRole> {
-  const { config, drop } = await isolatedConfig({ HOST: "127.0.0.1", PORT: "0", MONOLITH_PORT: "0", MOVIES_PORT: "0", GATEWAY_PORT: "0", ...env });
+  const { config, drop } = await isolatedConfig({ HOST: "127.0.0.1", PORT: "0", MONOLITH_PORT: "0", MOVIES_PORT: "0", GATEWAY_PORT: "0", EVENTS_PORT: "0", ...env });
   const running = await startRole(role, config, silent);
   return {
     ...running,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, openTestBus, uniqueName } from "../../testing/test-bus.ts";
-import type { BusMessage, EventBus } from "./event-bus.ts";
+import type { BusMessage, EventBus, Published } from "./event-bus.ts";
 
 // Runs on the in-process log in `npm test`, and on a real Kafka broker when KAFKA_BROKERS is set (CI).
 describe(`EventBus (${process.env.KAFKA_BROKERS ? "kafka" : "in-process"})`, () => {
@@ -16,7 +16,7 @@ describe(`EventBus (${process.env.KAFKA_BROKERS ? "kafka" : "in-process"})`, () 
     const topic = uniqueName("contract-order");
     await bus.ensureTopics([topic]);
     await bus.ensureTopics([topic]); // idempotent
-    const placed = [];
+    const placed: Published[] = [];
     for (let i = 0; i < 5; i++) placed.push(await bus.publish(topic, "movie-7", `m${i}`, { "event-id": `e${i}` }));
     expect(new Set(placed.map((p) => p.partition)).size).toBe(1);
     expect(placed.map((p) => p.offset - placed[0]!.offset)).toEqual([0, 1, 2, 3, 4]);

@@ -1,5 +1,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
+import { appendEvent } from "../../adapters/outbox/outbox.ts";
+import { newDomainEvent } from "../../contracts/domain-event.ts";
 import { paginate } from "../../adapters/db/paginate.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Page } from "../../contracts/pagination.ts";
@@ -38,7 +40,10 @@ export class MoviesService implements MoviesApi {
       if (input.genres.length > 0) {
         await tx.insert(movieGenres).values(input.genres.map((genre, position) => ({ movieId: row.id, position, genre })));
       }
-      return toMovie(row, input.genres);
+      const movie = toMovie(row, input.genres);
+      const { id, ...fields } = movie;
+      await appendEvent(tx, newDomainEvent("movie", id, "created", { movie_id: id, ...fields, action: "created" }), id);
+      return movie;
     });
   }
 

@@ -1,5 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
+import { appendEvent } from "../../adapters/outbox/outbox.ts";
+import { newDomainEvent } from "../../contracts/domain-event.ts";
 import { paginate } from "../../adapters/db/paginate.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { UsersApi } from "../users/index.ts";
@@ -34,8 +36,13 @@ export class PaymentsService implements PaymentsApi {
 
   async create(input: PaymentInput): Promise<Payment> {
     await requireUser(this.users, input.user_id);
-    const [row] = await this.db.insert(payments).values({ userId: input.user_id, amount: input.amount }).returning();
-    if (!row) throw new Error("insert into payments returned no row");
-    return toPayment(row);
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.insert(payments).values({ userId: input.user_id, amount: input.amount }).returning();
+      if (!row) throw new Error("insert into payments returned no row");
+      const payment = toPayment(row);
+      const payload = { payment_id: payment.id, user_id: payment.user_id, amount: payment.amount, status: "completed", timestamp: payment.timestamp };
+      await appendEvent(tx, newDomainEvent("payment", payment.id, "completed", payload), payment.id);
+      return payment;
+    });
   }
 }

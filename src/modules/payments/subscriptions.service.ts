@@ -1,5 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
+import { appendEvent } from "../../adapters/outbox/outbox.ts";
+import { newDomainEvent } from "../../contracts/domain-event.ts";
 import { paginate } from "../../adapters/db/paginate.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { UsersApi } from "../users/index.ts";
@@ -45,11 +47,18 @@ export class SubscriptionsService implements SubscriptionsApi {
 
   async create(input: SubscriptionInput): Promise<Subscription> {
     await requireUser(this.users, input.user_id);
-    const [row] = await this.db
-      .insert(subscriptions)
-      .values({ userId: input.user_id, planType: input.plan_type, startDate: input.start_date, endDate: input.end_date })
-      .returning();
-    if (!row) throw new Error("insert into subscriptions returned no row");
-    return toSubscription(row);
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(subscriptions)
+        .values({ userId: input.user_id, planType: input.plan_type, startDate: input.start_date, endDate: input.end_date })
+        .returning();
+      if (!row) throw new Error("insert into subscriptions returned no row");
+      const subscription = toSubscription(row);
+      // A subscription is news about its user: keyed by the user, on user-events, in order with the user's other events.
+      const { id, user_id, ...plan } = subscription;
+      const payload = { user_id, action: "subscribed", timestamp: new Date().toISOString(), subscription_id: id, ...plan };
+      await appendEvent(tx, newDomainEvent("user", user_id, "subscribed", payload), user_id);
+      return subscription;
+    });
   }
 }

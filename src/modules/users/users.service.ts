@@ -1,4 +1,6 @@
 import { eq, sql } from "drizzle-orm";
+import { appendEvent } from "../../adapters/outbox/outbox.ts";
+import { newDomainEvent } from "../../contracts/domain-event.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import type { Database } from "../../adapters/db/database.ts";
@@ -29,7 +31,13 @@ export class UsersService implements UsersApi {
 
   async create(input: UserInput): Promise<User> {
     // The unique indexes decide, so two concurrent requests cannot both take a name.
-    const [row] = await this.db.insert(users).values(input).onConflictDoNothing().returning(columns);
+    const row = await this.db.transaction(async (tx) => {
+      const [created] = await tx.insert(users).values(input).onConflictDoNothing().returning(columns);
+      if (!created) return undefined;
+      const payload = { user_id: created.id, username: created.username, email: created.email, action: "registered", timestamp: new Date().toISOString() };
+      await appendEvent(tx, newDomainEvent("user", created.id, "registered", payload), created.id);
+      return created;
+    });
     if (row) return row;
     throw AppError.conflict(await this.describeConflict(input));
   }

@@ -1,0 +1,124 @@
+import { eq } from "drizzle-orm";
+import type { BusMessage, EventBus, Subscription } from "../../adapters/bus/event-bus.ts";
+import type { Database } from "../../adapters/db/database.ts";
+import type { Logger } from "../../adapters/logging/logger.ts";
+import { DomainEvent, topicOf } from "../../contracts/domain-event.ts";
+import { handledEvents } from "./events.tables.ts";
+
+export const EVENTS_CONSUMER_GROUP = "events-service";
+export const dlqOf = (topic: string) => `${topic}.dlq`;
+
+/** What the service does with each event, once; a throw is retried, then dead-lettered. */
+export type EventAction = (event: DomainEvent, message: BusMessage) => Promise<void>;
+
+export interface EventsConsumerOptions {
+  bus: EventBus;
+  db: Database;
+  log: Logger;
+  /** Defaults to the structured log line; tests put a failing one here. */
+  onEvent?: EventAction;
+  attempts?: number;
+  retryDelayMs?: number;
+}
+
+/** A poison message: no retry can fix it, so it goes to the DLQ at once. */
+class Unreadable extends Error {}
+
+function readEvent(message: BusMessage): DomainEvent {
+  let data: unknown;
+  try {
+    data = JSON.parse(message.value);
+  } catch {
+    throw new Unreadable("value is not JSON");
+  }
+  const parsed = DomainEvent.safeParse(data);
+  if (!parsed.success) throw new Unreadable(`not an event: ${parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ")}`);
+  return parsed.data;
+}
+
+/**
+ * The events service's consumer group on every event topic. Each event is handled once by id:
+ * the id is recorded after the action succeeds, and a redelivered id is skipped. An action that
+ * throws is tried `attempts` times, then the message goes to `<topic>.dlq` with the reason; the
+ * offset is committed only after one of those ends, so nothing is half-handled at shutdown.
+ */
+export async function startEventsConsumer(options: EventsConsumerOptions): Promise<Subscription> {
+  const { bus, db, log } = options;
+  const attempts = options.attempts ?? 3;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const onEvent: EventAction =
+    options.onEvent ??
+    (async (event, m) => log.info({ topic: m.topic, partition: m.partition, offset: m.offset, type: event.type, id: event.id, key: m.key }, "event consumed"));
+  const topics = Object.values(topicOf);
+  await bus.ensureTopics([...topics, ...topics.map(dlqOf)]);
+
+  const deadLetter = async (message: BusMessage, reason: string) => {
+    await bus.publish(dlqOf(message.topic), message.key, message.value, {
+      ...message.headers,
+      "dlq-reason": reason,
+      "dlq-source": `${message.topic}/${message.partition}/${message.offset}`,
+    });
+    log.error({ topic: message.topic, partition: message.partition, offset: message.offset, reason }, "event dead-lettered");
+  };
+
+  return bus.subscribe(EVENTS_CONSUMER_GROUP, topics, async (message) => {
+    let event: DomainEvent;
+    try {
+      event = readEvent(message);
+    } catch (error) {
+      if (error instanceof Unreadable) return deadLetter(message, error.message);
+      throw error;
+    }
+    const [seen] = await db.select({ id: handledEvents.eventId }).from(handledEvents).where(eq(handledEvents.eventId, event.id));
+    if (seen) {
+      log.info({ topic: message.topic, partition: message.partition, offset: message.offset, id: event.id }, "duplicate event skipped");
+      return;
+    }
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await onEvent(event, message);
+        await db
+          .insert(handledEvents)
+          .values({ eventId: event.id, topic: message.topic, partition: message.partition, offset: message.offset, type: event.type })
+          .onConflictDoNothing();
+        return;
+      } catch (error) {
+        lastError = error;
+        log.warn({ id: event.id, attempt, err: (error as Error).message }, "event handler failed");
+        if (attempt < attempts) await new Promise((r) => setTimeout(r, retryDelayMs * attempt));
+      }
+    }
+    // If the DLQ cannot take it either, this throws: the offset stays and the bus delivers again.
+    await deadLetter(message, `handler failed ${attempts} times: ${(lastError as Error).message}`);
+  });
+}
+
+/**
+ * Keeps the consumer group running: joins when the broker is reachable, tries again every few
+ * seconds while it is not, so the events service starts (and answers 503 health) with Kafka away.
+ */
+export function runEventsConsumer(options: EventsConsumerOptions, retryMs = 2_000): Subscription {
+  let subscription: Subscription | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async () => {
+    try {
+      const joined = await startEventsConsumer(options);
+      if (stopped) await joined.stop();
+      else subscription = joined;
+    } catch (error) {
+      options.log.warn({ err: (error as Error).message, retryInMs: retryMs }, "events consumer cannot start yet");
+      if (!stopped) timer = setTimeout(() => void (pending = attempt()), retryMs);
+    }
+  };
+  let pending = attempt();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await pending;
+      await subscription?.stop();
+    },
+  };
+}

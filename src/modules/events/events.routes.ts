@@ -1,0 +1,33 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../../adapters/http/create-app.ts";
+import { errorResponses, jsonBody, jsonReply } from "../../adapters/http/openapi-shapes.ts";
+import { EventReply, type EventsApi, MovieEventInput, PaymentEventInput, UserEventInput } from "./events.contract.ts";
+
+const Health = z.object({ status: z.boolean() });
+
+const health = createRoute({
+  method: "get",
+  path: "/api/events/health",
+  tags: ["health"],
+  summary: "Health of the events service: true while the broker answers",
+  responses: { 200: jsonReply("The broker answers", Health), 503: jsonReply("The broker does not answer", Health) },
+});
+
+const post = <S extends z.ZodType>(type: "movie" | "user" | "payment", schema: S) =>
+  createRoute({
+    method: "post",
+    path: `/api/events/${type}`,
+    tags: ["events"],
+    summary: `Publish a ${type} event to ${type}-events, keyed by the ${type} id`,
+    request: { body: jsonBody(schema) },
+    responses: { 201: jsonReply("The event as published, with its partition and offset", EventReply), ...errorResponses(400, 503) },
+  });
+
+/** The legacy events API over any EventsApi. */
+export function eventsRoutes(events: EventsApi) {
+  return createRouter()
+    .openapi(health, async (c) => ((await events.healthy()) ? c.json({ status: true }, 200) : c.json({ status: false }, 503)))
+    .openapi(post("movie", MovieEventInput), async (c) => c.json(await events.emit("movie", c.req.valid("json")), 201))
+    .openapi(post("user", UserEventInput), async (c) => c.json(await events.emit("user", c.req.valid("json")), 201))
+    .openapi(post("payment", PaymentEventInput), async (c) => c.json(await events.emit("payment", c.req.valid("json")), 201));
+}
