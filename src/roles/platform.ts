@@ -19,6 +19,11 @@ import { OutboxRelay } from "../adapters/outbox/outbox-relay.ts";
 import { topicOf } from "../contracts/domain-event.ts";
 import { dlqOf, EVENTS_API, EventsService } from "../modules/events/index.ts";
 
+export interface PlatformOptions extends OpenDatabaseOptions {
+  /** A bus to use instead of the configured one (tests that take the broker away). */
+  bus?: EventBus;
+}
+
 /** One running platform: its database and a container with every port bound. */
 export interface Platform {
   readonly config: Readonly<Config>;
@@ -55,10 +60,10 @@ function bindPorts(database: DatabaseHandle, bus: EventBus): DependencyContainer
 export async function startPlatform(
   config: Readonly<Config>,
   log: Logger,
-  options: OpenDatabaseOptions = {},
+  options: PlatformOptions = {},
 ): Promise<Platform> {
   const database = await openDatabase(config.database, options);
-  const bus = openEventBus(config.bus, `cinemaabyss-${process.pid}`, log);
+  const bus = options.bus ?? openEventBus(config.bus, `cinemaabyss-${process.pid}`, log);
   try {
     await database.migrate();
     const topics = Object.values(topicOf);

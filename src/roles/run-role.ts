@@ -1,8 +1,7 @@
 import type { Config } from "../config/config.ts";
-import type { OpenDatabaseOptions } from "../adapters/db/database.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { listen, type Listening } from "./listen.ts";
-import { startPlatform, type Platform } from "./platform.ts";
+import { startPlatform, type Platform, type PlatformOptions } from "./platform.ts";
 import { roles, type Listener, type Role, type RoleName } from "./roles.ts";
 
 export interface RunningRole {
@@ -14,7 +13,7 @@ export interface RunningRole {
 }
 
 /** Starts a role's platform and servers; the caller decides when to stop (signals, tests). */
-export async function startRole(role: RoleName, config: Readonly<Config>, log: Logger, options: OpenDatabaseOptions = {}): Promise<RunningRole> {
+export async function startRole(role: RoleName, config: Readonly<Config>, log: Logger, options: PlatformOptions = {}): Promise<RunningRole> {
   const spec: Role = roles[role];
   const platform = spec.usesDatabase ? await startPlatform(config, log, options) : undefined;
   const closePlatform = async () => platform?.close();

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { monolithApp } from "../roles/apps.ts";
+import type { Platform } from "../roles/platform.ts";
 import { startTestPlatform, type TestPlatform } from "./test-platform.ts";
 
 export interface Reply {
@@ -15,10 +16,10 @@ export interface TestApp extends TestPlatform {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
 }
 
-/** The monolith's app over a fresh database, called without a network hop. */
-export async function startTestApp(): Promise<TestApp> {
+/** A role's app (the monolith's by default) over a fresh database, called without a network hop. */
+export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono = monolithApp): Promise<TestApp> {
   const t = await startTestPlatform();
-  const app = monolithApp(t.platform);
+  const app = appOf(t.platform);
   return {
     ...t,
     app,

@@ -3,6 +3,7 @@ import pg from "pg";
 import { loadConfig, type Config } from "../config/config.ts";
 import { createLogger } from "../adapters/logging/logger.ts";
 import { startPlatform, type Platform } from "../roles/platform.ts";
+import type { EventBus } from "../adapters/bus/event-bus.ts";
 import { startRole, type RunningRole } from "../roles/run-role.ts";
 import type { RoleName } from "../roles/roles.ts";
 
@@ -44,10 +45,10 @@ async function isolatedConfig(overrides: Record<string, string> = {}): Promise<{
 const silent = createLogger("silent");
 
 /** A migrated platform with no servers: for port and route tests. */
-export async function startTestPlatform(): Promise<TestPlatform> {
-  const { config, drop } = await isolatedConfig();
+export async function startTestPlatform(options: { bus?: EventBus; env?: Record<string, string> } = {}): Promise<TestPlatform> {
+  const { config, drop } = await isolatedConfig(options.env);
   const queries: string[] = [];
-  const platform = await startPlatform(config, silent, { onQuery: (sql) => queries.push(sql) });
+  const platform = await startPlatform(config, silent, { onQuery: (sql) => queries.push(sql), ...(options.bus ? { bus: options.bus } : {}) });
   return {
     platform,
     queries,

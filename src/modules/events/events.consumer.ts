@@ -19,6 +19,8 @@ export interface EventsConsumerOptions {
   onEvent?: EventAction;
   attempts?: number;
   retryDelayMs?: number;
+  /** The consumer group; every events service shares the default one. */
+  group?: string;
 }
 
 /** A poison message: no retry can fix it, so it goes to the DLQ at once. */
@@ -61,7 +63,7 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
     log.error({ topic: message.topic, partition: message.partition, offset: message.offset, reason }, "event dead-lettered");
   };
 
-  return bus.subscribe(EVENTS_CONSUMER_GROUP, topics, async (message) => {
+  return bus.subscribe(options.group ?? EVENTS_CONSUMER_GROUP, topics, async (message) => {
     let event: DomainEvent;
     try {
       event = readEvent(message);
