@@ -6,34 +6,13 @@
 //   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
+import { children, freePort, measure, printTable, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const children = [];
 const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-bench-"));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts a bundle and resolves once its /health answers. */
-async function startBundle(role, port, env) {
-  const child = spawn("node", [`dist/${role}.mjs`], {
-    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  await waitFor(`http://127.0.0.1:${port}/health`);
-}
 
 function startNginx(port, upstreamPort) {
   const which = spawnSync("sh", ["-c", "command -v nginx || ls /usr/sbin/nginx"], { encoding: "utf8" });
@@ -63,22 +42,6 @@ http {
   return true;
 }
 
-async function waitFor(url) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never answered`);
-}
-
-function measure(url, duration) {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration }, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
 /** A plain node:http server answering every request with the same bytes: an upstream that costs nothing. */
 function startStaticUpstream(port, body) {
   const code = `require("node:http").createServer((q, r) => { q.resume(); r.writeHead(200, {"content-type": "application/json"}); r.end(process.env.BODY); }).listen(${port}, "127.0.0.1")`;
@@ -103,14 +66,10 @@ async function compare(title, upstreamPort) {
   }
   const rows = [];
   for (const [name, url] of targets) {
-    await measure(url, 2); // warm-up, not counted
-    const r = await measure(url, seconds);
-    rows.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+    await measure({ url }, connections, 2); // warm-up, not counted
+    rows.push({ name, result: await measure({ url }, connections, seconds) });
   }
-  console.log(`\n${title}`);
-  console.log("| path | req/s | p50 ms | p99 ms | errors | req/s vs direct |");
-  console.log("|---|---:|---:|---:|---:|---:|");
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / rows[0].rps).toFixed(2)} |`);
+  printTable(title, rows);
 }
 
 async function main() {
@@ -134,6 +93,6 @@ async function main() {
 try {
   await main();
 } finally {
-  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM"))))));
+  await stopChildren();
   rmSync(scratch, { recursive: true, force: true });
 }

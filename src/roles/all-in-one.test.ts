@@ -67,6 +67,17 @@ describe("all-in-one role", () => {
     expect(await movies.json()).toHaveLength(1);
   });
 
+  it("answers the events API on its own port and through the gateway, with the embedded log", async () => {
+    const events = `http://127.0.0.1:${role.ports.events}`;
+    expect(await (await fetch(`${events}/api/events/health`)).json()).toEqual({ status: true });
+    const res = await fetch(`${events}/api/events/movie`, { method: "POST", body: JSON.stringify({ movie_id: 3, title: "Heat", action: "viewed" }) });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ status: "success", event: { type: "movie", payload: { movie_id: 3 } } });
+    const viaGateway = await fetch(`http://127.0.0.1:${role.ports.gateway}/api/events/health`);
+    expect(viaGateway.headers.get("x-served-by")).toBe("events-service");
+    expect(await viaGateway.json()).toEqual({ status: true });
+  });
+
   it("carries a request id given by the caller into the reply", async () => {
     const res = await fetch(`${monolith}/api/users?id=999999`, { headers: { "x-request-id": "trace-abc-123" } });
     expect(res.headers.get("x-request-id")).toBe("trace-abc-123");

@@ -67,4 +67,27 @@ describe(`EventBus (${process.env.KAFKA_BROKERS ? "kafka" : "in-process"})`, () 
     await back.stop();
     expect(again).toEqual(["d"]);
   });
+
+  it("stops only after the message in hand is handled, and does not deliver it again", async () => {
+    const topic = uniqueName("contract-stop");
+    await bus.ensureTopics([topic]);
+    await bus.publish(topic, "k", "slow");
+    const group = uniqueName("group");
+    let started = false;
+    let finished = false;
+    const sub = await bus.subscribe(group, [topic], async () => {
+      started = true;
+      await new Promise((r) => setTimeout(r, 500));
+      finished = true;
+    });
+    await eventually(() => started, Boolean);
+    await sub.stop();
+    expect(finished).toBe(true);
+    const again: string[] = [];
+    const back = await bus.subscribe(group, [topic], async (m) => void again.push(m.value));
+    await bus.publish(topic, "k", "next");
+    await eventually(() => again.length, (n) => n >= 1);
+    await back.stop();
+    expect(again).toEqual(["next"]);
+  });
 });
