@@ -22,7 +22,7 @@ export async function main(what: string): Promise<void> {
   const log = createLogger(config.logLevel, { role: what });
 
   if (what === "migrate" || what === "seed") {
-    const platform = await startPlatform({ ...config, seedOnStart: false }, log);
+    const platform = await startPlatform({ ...config, seedOnStart: false, outboxRelay: false }, log);
     if (what === "seed") await seedIfEmpty(platform.container, log);
     else log.info({ database: platform.database.kind }, "migrations applied");
     await platform.close();

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 describe("loadConfig", () => {
   it("defaults to the legacy ports and the embedded database", () => {
     const config = loadConfig({});
-    expect(config.ports).toEqual({ monolith: 8080, movies: 8081, events: 8082 });
+    expect(config.ports).toEqual({ monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084 });
     expect(config.bus).toEqual({ kind: "in-process" });
     expect(config.database).toEqual({ kind: "pglite", dataDir: ".data/pglite" });
     expect(config.seedOnStart).toBe(true);

@@ -27,6 +27,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
   EVENTS_PORT: port.default(8082),
+  USERS_PORT: port.default(8083),
+  PAYMENTS_PORT: port.default(8084),
   KAFKA_BROKERS: z
     .string()
     .refine((v) => v.split(",").every((b) => /^[\w.-]+:\d{1,5}$/.test(b.trim())), "must be a comma list of host:port")
@@ -42,6 +44,9 @@ export type BusConfig =
   | { kind: "kafka"; brokers: string[]; partitions: number; publishTimeoutMs: number }
   | { kind: "in-process" };
 
+export const moduleNames = ["users", "movies", "payments", "subscriptions", "events"] as const;
+export type ModuleName = (typeof moduleNames)[number];
+
 export type DatabaseConfig =
   | { kind: "postgres"; url: string; poolMax: number }
   | { kind: "pglite"; dataDir: string };
@@ -50,8 +55,10 @@ export interface Config {
   /** Port of a single-role process; undefined means the role's legacy default. */
   port: number | undefined;
   host: string;
-  ports: { monolith: number; movies: number; events: number };
+  ports: { monolith: number; movies: number; events: number; users: number; payments: number };
   bus: BusConfig;
+  /** `<NAME>_SERVICE_URL` by module: where that module runs when it is not in this process. */
+  remotes: Partial<Record<ModuleName, string>>;
   /** Whether this process relays the outbox to the bus (one relay per database is enough; several are safe). */
   outboxRelay: boolean;
   database: DatabaseConfig;
@@ -85,13 +92,25 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    ports: Object.freeze({ monolith: e.MONOLITH_PORT, movies: e.MOVIES_PORT, events: e.EVENTS_PORT }),
+    ports: Object.freeze({ monolith: e.MONOLITH_PORT, movies: e.MOVIES_PORT, events: e.EVENTS_PORT, users: e.USERS_PORT, payments: e.PAYMENTS_PORT }),
     bus: Object.freeze(
       e.KAFKA_BROKERS
         ? { kind: "kafka" as const, brokers: e.KAFKA_BROKERS, partitions: e.KAFKA_PARTITIONS, publishTimeoutMs: e.KAFKA_PUBLISH_TIMEOUT_MS }
         : { kind: "in-process" as const },
     ),
     outboxRelay: e.OUTBOX_RELAY,
+    remotes: Object.freeze(
+      Object.fromEntries(
+        Object.entries({
+          users: e.USERS_SERVICE_URL,
+          movies: e.MOVIES_SERVICE_URL,
+          payments: e.PAYMENTS_SERVICE_URL,
+          // Subscriptions live in the payments module: its service serves both unless told otherwise.
+          subscriptions: e.SUBSCRIPTIONS_SERVICE_URL ?? e.PAYMENTS_SERVICE_URL,
+          events: e.EVENTS_SERVICE_URL,
+        }).filter(([, url]) => url !== undefined),
+      ),
+    ),
     database: Object.freeze(database),
     seedOnStart: e.SEED_ON_START ?? database.kind === "pglite",
     logLevel: e.LOG_LEVEL,

@@ -32,6 +32,21 @@ export function moviesApp(platform: Platform): OpenAPIHono {
   return finishApp(app, "CinemaAbyss movies service");
 }
 
+/** A users service: the users module alone. */
+export function usersApp(platform: Platform): OpenAPIHono {
+  const app = withHealth(platform, ["/health", "/api/users/health"]).route("/", usersRoutes(platform.container.resolve(USERS_API)));
+  return finishApp(app, "CinemaAbyss users service");
+}
+
+/** A payments service: payments and subscriptions, the payments module alone. */
+export function paymentsApp(platform: Platform): OpenAPIHono {
+  const r = platform.container;
+  const app = withHealth(platform, ["/health", "/api/payments/health"])
+    .route("/", paymentsRoutes(r.resolve(PAYMENTS_API)))
+    .route("/", subscriptionsRoutes(r.resolve(SUBSCRIPTIONS_API)));
+  return finishApp(app, "CinemaAbyss payments service");
+}
+
 /** The events service's API: publish events, and its health that follows the broker. */
 export function eventsApp(platform: Platform): OpenAPIHono {
   const app = createApp(platform.log).route("/", eventsRoutes(platform.container.resolve(EVENTS_API)));

@@ -4,7 +4,8 @@ import type { FetchHandler } from "../proxy/app-target.ts";
 import { createGateway } from "../proxy/gateway-app.ts";
 import { DATABASE } from "../adapters/db/database.ts";
 import { runEventsConsumer } from "../modules/events/index.ts";
-import { eventsApp, monolithApp, moviesApp } from "./apps.ts";
+import type { ModuleName } from "../config/config.ts";
+import { eventsApp, monolithApp, moviesApp, paymentsApp, usersApp } from "./apps.ts";
 import type { Platform } from "./platform.ts";
 
 export interface Listener {
@@ -18,6 +19,8 @@ export interface Listener {
 export interface Role {
   /** Whether the role opens the database; the gateway alone does not. */
   usesDatabase: boolean;
+  /** Modules this role is the service of: their ports stay in-process whatever URLs are set. */
+  owns?: readonly ModuleName[];
   listeners(context: { config: Readonly<Config>; log: Logger; platform: Platform | undefined }): Listener[];
 }
 
@@ -56,10 +59,22 @@ export const roles = {
   },
   movies: {
     usesDatabase: true,
+    owns: ["movies"],
     listeners: ({ config, platform }) => [{ name: "movies", port: config.port ?? config.ports.movies, app: moviesApp(needsPlatform(platform)) }],
+  },
+  users: {
+    usesDatabase: true,
+    owns: ["users"],
+    listeners: ({ config, platform }) => [{ name: "users", port: config.port ?? config.ports.users, app: usersApp(needsPlatform(platform)) }],
+  },
+  payments: {
+    usesDatabase: true,
+    owns: ["payments", "subscriptions"],
+    listeners: ({ config, platform }) => [{ name: "payments", port: config.port ?? config.ports.payments, app: paymentsApp(needsPlatform(platform)) }],
   },
   events: {
     usesDatabase: true,
+    owns: ["events"],
     listeners: ({ config, platform }) => [eventsListener(needsPlatform(platform), config.port ?? config.ports.events)],
   },
   proxy: {

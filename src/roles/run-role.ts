@@ -15,7 +15,7 @@ export interface RunningRole {
 /** Starts a role's platform and servers; the caller decides when to stop (signals, tests). */
 export async function startRole(role: RoleName, config: Readonly<Config>, log: Logger, options: PlatformOptions = {}): Promise<RunningRole> {
   const spec: Role = roles[role];
-  const platform = spec.usesDatabase ? await startPlatform(config, log, options) : undefined;
+  const platform = spec.usesDatabase ? await startPlatform(config, log, { owns: spec.owns ?? [], ...options }) : undefined;
   const closePlatform = async () => platform?.close();
   let listeners: Listener[] = [];
   let listening: Listening;

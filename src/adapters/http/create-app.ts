@@ -8,6 +8,7 @@ import type { Logger } from "../logging/logger.ts";
 import { errorReply } from "./error-handler.ts";
 import { legacyJsonBody } from "./legacy-json-body.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
+import { requestContext } from "./request-context.ts";
 import { requestLog } from "./request-log.ts";
 import { validationMessage } from "./validation-message.ts";
 
@@ -28,6 +29,7 @@ export function createRouter(): OpenAPIHono {
 /** Request id, access log and the one error envelope: what every HTTP app of ours starts with. */
 export function withBaseMiddleware<A extends Hono<any, any, any>>(app: A, log: Logger): A {
   app.use(requestId());
+  app.use(requestContext());
   app.use(requestLog(log));
   app.onError((error, c) => errorReply(error, c, log));
   app.notFound((c) => errorReply(AppError.notFound(`no route for ${c.req.method} ${c.req.path}`), c, log));

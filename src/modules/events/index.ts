@@ -2,3 +2,4 @@ export { EVENTS_API, EventReply, type EventsApi, MovieEventInput, PaymentEventIn
 export { EventsService } from "./events.service.ts";
 export { eventsRoutes } from "./events.routes.ts";
 export { dlqOf, EVENTS_CONSUMER_GROUP, runEventsConsumer, startEventsConsumer, type EventAction } from "./events.consumer.ts";
+export { EventsClient } from "./events.client.ts";

@@ -1,3 +1,4 @@
 export { MOVIES_API, Movie, MovieInput, type MoviesApi } from "./movies.contract.ts";
 export { MoviesService } from "./movies.service.ts";
+export { MoviesClient } from "./movies.client.ts";
 export { moviesRoutes } from "./movies.routes.ts";

@@ -4,3 +4,5 @@ export { paymentsRoutes } from "./payments.routes.ts";
 export { SUBSCRIPTIONS_API, Subscription, SubscriptionInput, type SubscriptionsApi } from "./subscriptions.contract.ts";
 export { SubscriptionsService } from "./subscriptions.service.ts";
 export { subscriptionsRoutes } from "./subscriptions.routes.ts";
+export { PaymentsClient } from "./payments.client.ts";
+export { SubscriptionsClient } from "./subscriptions.client.ts";

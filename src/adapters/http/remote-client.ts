@@ -1,0 +1,109 @@
+import { Agent, errors, request } from "undici";
+import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
+import type { z } from "zod";
+import { AppError, isErrorCode } from "../../contracts/app-error.ts";
+import { currentRequest } from "./request-context.ts";
+
+/** No answer came from the remote service (refused, reset, timed out): not a domain error. */
+export class TransportFailure extends AppError {
+  override name = "TransportFailure";
+  constructor(
+    readonly service: string,
+    message: string,
+  ) {
+    super("UNAVAILABLE", `${service} unavailable: ${message}`);
+  }
+}
+
+export interface RemoteClientOptions {
+  connectTimeoutMs: number;
+  /** Until the reply's headers, and between body chunks. */
+  timeoutMs: number;
+  /** Extra tries of idempotent calls after a transport failure. */
+  retries: number;
+}
+
+export const defaultRemoteOptions: RemoteClientOptions = { connectTimeoutMs: 2_000, timeoutMs: 10_000, retries: 2 };
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE"]);
+
+function isTransport(error: unknown): boolean {
+  return error instanceof TransportFailure;
+}
+
+/**
+ * The base of every remote port client: JSON over HTTP with connect and reply timeouts, retries of
+ * idempotent calls only, the request id and caller carried along, the error envelope turned back
+ * into the same AppError by its code, and replies parsed with the contract's zod schema.
+ */
+export class RemoteClient {
+  private readonly agent: Agent;
+  private readonly retryIdempotent;
+
+  constructor(
+    readonly service: string,
+    private readonly baseUrl: string,
+    private readonly options: RemoteClientOptions = defaultRemoteOptions,
+  ) {
+    this.agent = new Agent({ connect: { timeout: options.connectTimeoutMs }, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    this.retryIdempotent = retry(handleWhen(isTransport), {
+      maxAttempts: options.retries,
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
+    });
+  }
+
+  /** Calls `method path` and parses the 2xx reply with `schema`; throws the remote's AppError or TransportFailure. */
+  async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+    const once = () => this.send(method, path, body);
+    const { status, text } = IDEMPOTENT.has(method) ? await this.retryIdempotent.execute(once) : await once();
+    const json = text === "" ? undefined : safeJson(text);
+    if (status >= 400) {
+      const envelope = json as { error?: unknown; code?: unknown } | undefined;
+      if (envelope && typeof envelope.error === "string" && isErrorCode(envelope.code)) throw new AppError(envelope.code, envelope.error);
+      throw new AppError("BAD_GATEWAY", `${this.service} answered ${status} without an error envelope`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new AppError("BAD_GATEWAY", `${this.service} replied with an unexpected shape: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  private async send(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+    const context = currentRequest();
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (context) headers["x-request-id"] = context.requestId;
+    if (context?.userId) headers["x-user-id"] = context.userId;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    try {
+      const reply = await request(`${this.baseUrl}${path}`, {
+        method: method as "GET",
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        dispatcher: this.agent,
+      });
+      return { status: reply.statusCode, text: await reply.body.text() };
+    } catch (error) {
+      const timedOut = error instanceof errors.ConnectTimeoutError || error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
+      throw new TransportFailure(this.service, timedOut ? `timed out (${(error as Error).message})` : (error as Error).message);
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `?a=1&b=2` from the defined values; empty when there are none. */
+export function queryString(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) search.set(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}

@@ -1,0 +1,21 @@
+import { z } from "@hono/zod-openapi";
+import { RemoteClient } from "../../adapters/http/remote-client.ts";
+import type { EventType } from "../../contracts/domain-event.ts";
+import { EventReply, type EventInput, type EventsApi } from "./events.contract.ts";
+
+/** EventsApi over HTTP: the events service. */
+export class EventsClient implements EventsApi {
+  constructor(private readonly http: RemoteClient) {}
+
+  emit<T extends EventType>(type: T, input: EventInput[T]): Promise<EventReply> {
+    return this.http.call("POST", `/api/events/${type}`, EventReply, input);
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      return (await this.http.call("GET", "/api/events/health", z.object({ status: z.boolean() }))).status;
+    } catch {
+      return false;
+    }
+  }
+}

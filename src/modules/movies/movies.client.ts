@@ -1,0 +1,21 @@
+import { z } from "@hono/zod-openapi";
+import { RemoteClient, queryString } from "../../adapters/http/remote-client.ts";
+import type { Page } from "../../contracts/pagination.ts";
+import { Movie, type MovieInput, type MoviesApi } from "./movies.contract.ts";
+
+/** MoviesApi over HTTP: the movies service. */
+export class MoviesClient implements MoviesApi {
+  constructor(private readonly http: RemoteClient) {}
+
+  list(page: Page): Promise<Movie[]> {
+    return this.http.call("GET", `/api/movies${queryString({ limit: page.limit, offset: page.offset })}`, z.array(Movie));
+  }
+
+  get(id: number): Promise<Movie> {
+    return this.http.call("GET", `/api/movies/${id}`, Movie);
+  }
+
+  create(input: MovieInput): Promise<Movie> {
+    return this.http.call("POST", "/api/movies", Movie, input);
+  }
+}

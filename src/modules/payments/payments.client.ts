@@ -1,0 +1,20 @@
+import { z } from "@hono/zod-openapi";
+import { RemoteClient, queryString } from "../../adapters/http/remote-client.ts";
+import { Payment, type PaymentInput, type PaymentsApi, type UserRowsFilter } from "./payments.contract.ts";
+
+/** PaymentsApi over HTTP: a payments service somewhere else. */
+export class PaymentsClient implements PaymentsApi {
+  constructor(private readonly http: RemoteClient) {}
+
+  list(filter: UserRowsFilter): Promise<Payment[]> {
+    return this.http.call("GET", `/api/payments${queryString({ user_id: filter.user_id, limit: filter.limit, offset: filter.offset })}`, z.array(Payment));
+  }
+
+  get(id: number): Promise<Payment> {
+    return this.http.call("GET", `/api/payments${queryString({ id })}`, Payment);
+  }
+
+  create(input: PaymentInput): Promise<Payment> {
+    return this.http.call("POST", "/api/payments", Payment, input);
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from "@hono/zod-openapi";
+import { RemoteClient, queryString } from "../../adapters/http/remote-client.ts";
+import type { UserRowsFilter } from "./payments.contract.ts";
+import { Subscription, type SubscriptionInput, type SubscriptionsApi } from "./subscriptions.contract.ts";
+
+/** SubscriptionsApi over HTTP: a payments service somewhere else. */
+export class SubscriptionsClient implements SubscriptionsApi {
+  constructor(private readonly http: RemoteClient) {}
+
+  list(filter: UserRowsFilter): Promise<Subscription[]> {
+    return this.http.call("GET", `/api/subscriptions${queryString({ user_id: filter.user_id, limit: filter.limit, offset: filter.offset })}`, z.array(Subscription));
+  }
+
+  get(id: number): Promise<Subscription> {
+    return this.http.call("GET", `/api/subscriptions${queryString({ id })}`, Subscription);
+  }
+
+  create(input: SubscriptionInput): Promise<Subscription> {
+    return this.http.call("POST", "/api/subscriptions", Subscription, input);
+  }
+}
