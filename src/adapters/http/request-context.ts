@@ -22,3 +22,8 @@ export function requestContext(): MiddlewareHandler {
     return storage.run({ requestId: c.get("requestId") as string, ...(userId ? { userId } : {}) }, next);
   };
 }
+
+/** Runs fn as part of a request: for work that starts outside HTTP (tests, jobs) but must carry an id. */
+export function runInRequest<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
+}

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../contracts/app-error.ts";
-import { startTestPlatform } from "../../testing/test-platform.ts";
-import { USERS_API, type UsersApi } from "./index.ts";
+import { implementationsOf } from "../../testing/port-implementations.ts";
+import { USERS_API, UsersClient, type UsersApi } from "./index.ts";
 
-// One suite for every implementation of the port: the remote client joins this list unchanged.
-const implementations: [string, () => Promise<{ api: UsersApi; close(): Promise<void> }>][] = [
-  [
-    "in-process",
-    async () => {
-      const t = await startTestPlatform();
-      return { api: t.platform.container.resolve(USERS_API), close: t.close };
-    },
-  ],
-];
+// One suite, both implementations: the in-process service and the remote client over real HTTP.
+const implementations = implementationsOf(USERS_API, "users", "users", (http) => new UsersClient(http));
 
 describe.each(implementations)("UsersApi (%s)", (_name, start) => {
   let api: UsersApi;
