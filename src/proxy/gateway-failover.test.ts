@@ -29,7 +29,7 @@ describe("the safety net", () => {
     // Ejections grow while the service is dead (capped at 1 s here); traffic returns after the next probe.
     let after: Record<string, number> = {};
     const deadline = Date.now() + 15_000;
-    while (!(after["movies-service"] > 50) && Date.now() < deadline) {
+    while ((after["movies-service"] ?? 0) <= 50 && Date.now() < deadline) {
       await sleep(200);
       after = countBy(await sendMany(200, 10, () => fetch(`${g.url}/api/movies`)));
       expect(after.failed).toBeUndefined();
