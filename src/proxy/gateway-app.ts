@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { GatewayConfig } from "../config/gateway-config.ts";
 import { withBaseMiddleware } from "../adapters/http/create-app.ts";
+import { probeRoutes } from "../adapters/http/probe-routes.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
@@ -47,6 +48,8 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, log: 
   const app = withBaseMiddleware(new Hono(), gatewayLog);
   // The legacy proxy's health answer, kept byte for byte.
   app.get("/health", (c) => c.text("Strangler Fig Proxy is healthy"));
+  // The gateway needs nothing to be ready: with a target away it still answers (fallback, 503).
+  app.route("/", probeRoutes({}));
   app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
   if (config.adminToken) app.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
   app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog }));

@@ -33,6 +33,17 @@ describe("all-in-one role", () => {
     expect(await (await fetch(`${monolith}/api/movies?id=${b.id}`)).json()).toEqual(b);
   });
 
+  it("answers the Kubernetes probes on every port", async () => {
+    for (const name of ["monolith", "movies", "events", "gateway"]) {
+      const base = `http://127.0.0.1:${role.ports[name]}`;
+      expect(await (await fetch(`${base}/live`)).json()).toEqual({ status: "live" });
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(200);
+    }
+    const ready: any = await (await fetch(`${monolith}/ready`)).json();
+    expect(ready).toEqual({ status: "ready", checks: { database: "up", broker: "up" } });
+  });
+
   it("serves users, payments and subscriptions on the monolith port only", async () => {
     expect((await fetch(`${monolith}/api/users`)).status).toBe(200);
     expect((await fetch(`${monolith}/api/subscriptions`)).status).toBe(200);

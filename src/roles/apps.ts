@@ -1,15 +1,21 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createApp, finishApp } from "../adapters/http/create-app.ts";
 import { healthRoutes } from "../adapters/http/health-routes.ts";
+import { probeRoutes } from "../adapters/http/probe-routes.ts";
 import { MOVIES_API, moviesRoutes } from "../modules/movies/index.ts";
 import { PAYMENTS_API, paymentsRoutes, SUBSCRIPTIONS_API, subscriptionsRoutes } from "../modules/payments/index.ts";
 import { USERS_API, usersRoutes } from "../modules/users/index.ts";
 import { EVENTS_API, eventsRoutes } from "../modules/events/index.ts";
 import type { Platform } from "./platform.ts";
 
+/** Probes of a role with a database: ready while the database and the bus answer. */
+function probes(platform: Platform) {
+  return probeRoutes({ database: () => platform.database.ping(), broker: () => platform.bus.ping() });
+}
+
 // Health first: "/api/movies/health" must win over "/api/movies/{id}".
 function withHealth(platform: Platform, paths: string[]): OpenAPIHono {
-  return createApp(platform.log).route("/", healthRoutes(paths, () => platform.database.ping()));
+  return createApp(platform.log).route("/", probes(platform)).route("/", healthRoutes(paths, () => platform.database.ping()));
 }
 
 /** The monolith's API: every legacy endpoint, as the legacy monolith on 8080 served it. */
@@ -49,6 +55,6 @@ export function paymentsApp(platform: Platform): OpenAPIHono {
 
 /** The events service's API: publish events, and its health that follows the broker. */
 export function eventsApp(platform: Platform): OpenAPIHono {
-  const app = createApp(platform.log).route("/", eventsRoutes(platform.container.resolve(EVENTS_API)));
+  const app = createApp(platform.log).route("/", probes(platform)).route("/", eventsRoutes(platform.container.resolve(EVENTS_API)));
   return finishApp(app, "CinemaAbyss events service");
 }

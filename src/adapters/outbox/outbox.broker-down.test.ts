@@ -58,6 +58,11 @@ describe.skipIf(sharedBroker)(`with the broker away (${realBroker ? "real Kafka 
       expect(await refused.json()).toMatchObject({ code: "UNAVAILABLE" });
       expect(Date.now() - started).toBeLessThan(5_000);
       expect((await events.request("/api/events/health")).status).toBe(503);
+      // Readiness follows the broker; liveness does not (the pod is not restarted for it).
+      const ready = await monolith.request("/ready");
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: "not ready", checks: { database: "up", broker: "down" } });
+      expect((await monolith.request("/live")).status).toBe(200);
 
       // Writes go on: 3 users, each with a payment and a subscription, and 2 movies.
       const names = [uniqueName("down"), uniqueName("down"), uniqueName("down")];
