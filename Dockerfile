@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# One image per role from the same code: docker build --build-arg ROLE=movies -t cinemaabyss-movies .
+# Roles: all-in-one, monolith, movies, events, users, payments, proxy (the gateway).
+ARG NODE_VERSION=20
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json build.mjs ./
+COPY drizzle ./drizzle
+COPY src ./src
+RUN node build.mjs
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ARG ROLE=all-in-one
+ENV NODE_ENV=production \
+    PGLITE_DATA_DIR=/data/pglite
+WORKDIR /app
+# Only the dependency the bundles leave outside (PGlite, with its WASM files).
+COPY --from=build /app/dist/package.json ./package.json
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist/drizzle ./drizzle
+COPY --from=build /app/dist/${ROLE}.mjs ./app.mjs
+RUN mkdir -p /data && chown node:node /data
+# The image's unprivileged user (uid 1000); the chart also runs it with a read-only root filesystem.
+USER node
+EXPOSE 8000 8080 8081 8082 8083 8084
+ENTRYPOINT ["node", "app.mjs"]

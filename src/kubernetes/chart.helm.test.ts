@@ -1,0 +1,154 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
+
+// Renders the chart with helm (built by scripts/helm.sh) and checks every object it would create.
+// Run by `npm run test:chart` (CI), not by `npm test`: it needs helm, which takes minutes to build once.
+const CHART = "src/kubernetes/helm/cinemaabyss";
+const VALUES_DIR = "src/kubernetes/helm/values";
+const valuesFiles = readdirSync(VALUES_DIR).filter((f) => f.endsWith(".yaml")).sort();
+
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+
+function helm(...args: string[]) {
+  return spawnSync("scripts/helm.sh", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+}
+
+function render(...args: string[]): K8sObject[] {
+  const run = helm("template", "demo", CHART, ...args);
+  if (run.status !== 0) throw new Error(run.stderr);
+  return parseAllDocuments(run.stdout)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
+}
+
+/** The kubernetes-models (or Istio models) class of an object, or undefined when none is known. */
+async function modelOf(o: K8sObject): Promise<(new (data: unknown) => { validate(): void }) | undefined> {
+  const [group = "", version = ""] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["", o.apiVersion];
+  const path = group.endsWith("istio.io") ? `@kubernetes-models/istio/${group}/${version}` : group === "" ? `kubernetes-models/${version}` : `kubernetes-models/${group}/${version}`;
+  const mod = await import(path);
+  return mod[o.kind];
+}
+
+const cases: [string, string[]][] = [["default values", []], ...valuesFiles.map((f): [string, string[]] => [f, ["-f", `${VALUES_DIR}/${f}`]])];
+
+describe("the Helm chart", () => {
+  it("passes helm lint with every values file", () => {
+    for (const [, args] of cases) {
+      const run = helm("lint", CHART, ...args);
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+    }
+  }, 120_000);
+
+  it.each(cases)("renders objects valid against the Kubernetes and Istio schemas (%s)", async (_name, args) => {
+    const objects = render(...args);
+    expect(objects.length).toBeGreaterThan(5);
+    for (const o of objects) {
+      const Model = await modelOf(o);
+      expect(Model, `no schema model for ${o.apiVersion} ${o.kind}`).toBeDefined();
+      expect(() => new Model!(o).validate(), `${o.kind} ${o.metadata.name}`).not.toThrow();
+    }
+  });
+
+  it.each(cases)("gives every workload probes, resources and a restricted securityContext (%s)", (_name, args) => {
+    const workloads = render(...args).filter((o) => ["Deployment", "StatefulSet", "Job"].includes(o.kind));
+    expect(workloads.length).toBeGreaterThan(0);
+    for (const w of workloads) {
+      const pod = w.spec.template.spec;
+      const where = `${w.kind} ${w.metadata.name}`;
+      expect(pod.securityContext, where).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      for (const c of pod.containers) {
+        expect(c.securityContext, where).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] } });
+        expect(c.resources?.requests && c.resources?.limits, `${where} resources`).toBeTruthy();
+        if (w.kind !== "Job") {
+          expect(c.livenessProbe, `${where} liveness`).toBeDefined();
+          expect(c.readinessProbe, `${where} readiness`).toBeDefined();
+        }
+        // Our own images run with a read-only root; Kafka's image writes its config at start.
+        if (!w.metadata.name.endsWith("-kafka")) expect(c.securityContext.readOnlyRootFilesystem, where).toBe(true);
+      }
+    }
+  });
+
+  it("gives each role its own image and port, and probes that mean different things", () => {
+    const deployments = render("-f", `${VALUES_DIR}/split-finished.yaml`).filter((o) => o.kind === "Deployment");
+    const byRole: Record<string, any> = Object.fromEntries(deployments.map((d) => [d.spec.template.metadata.labels["cinemaabyss/role"], d.spec.template.spec.containers[0]]));
+    expect(Object.keys(byRole).sort()).toEqual(["events", "monolith", "movies", "payments", "proxy", "users"]);
+    const expected = { proxy: 8000, monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084 } as Record<string, number>;
+    for (const [role, c] of Object.entries(byRole)) {
+      expect(c.image).toBe(`ghcr.io/cinemaabyss/cinemaabyss-${role}:0.1.0`);
+      expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([expected[role]]);
+      expect(c.livenessProbe.httpGet.path).toBe("/live");
+      expect(c.readinessProbe.httpGet.path).toBe("/ready");
+    }
+  });
+
+  it.each([
+    ["split-0.yaml", 0, true],
+    ["split-50.yaml", 50, true],
+    ["split-100.yaml", 100, true],
+    ["split-finished.yaml", 100, false],
+  ])("carries the percent of %s to the gateway's watched route file and legacy env", (file, percent, gradual) => {
+    const objects = render("-f", `${VALUES_DIR}/${file}`);
+    const routes = parseYaml(objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-routes"))!.data!["routes.yaml"]!);
+    expect(routes.routes.movies).toEqual({ percent, gradual });
+    const env = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-config"))!.data!;
+    expect(env.MOVIES_MIGRATION_PERCENT).toBe(String(percent));
+    const gateway = objects.find((o) => o.kind === "Deployment" && o.metadata.name.endsWith("-gateway"))!.spec.template.spec;
+    expect(gateway.containers[0].env).toContainEqual({ name: "GATEWAY_CONFIG", value: "/etc/cinemaabyss/routes.yaml" });
+    expect(gateway.volumes).toContainEqual({ name: "routes", configMap: { name: "demo-cinemaabyss-routes" } });
+    // No checksum annotation: a changed percent must not restart the gateway.
+    expect(JSON.stringify(gateway)).not.toContain("checksum/");
+  });
+
+  it("runs migrations as a hook before upgrade, and before install when the database is external", () => {
+    const hook = (args: string[]) => render(...args).find((o) => o.kind === "Job")!.metadata.annotations!["helm.sh/hook"];
+    expect(hook([])).toBe("post-install,pre-upgrade");
+    expect(hook(["-f", `${VALUES_DIR}/external.yaml`])).toBe("pre-install,pre-upgrade");
+    const external = render("-f", `${VALUES_DIR}/external.yaml`);
+    expect(external.filter((o) => o.kind === "StatefulSet")).toEqual([]);
+  });
+
+  it("lets only the gateway be reached from the ingress", () => {
+    const objects = render();
+    const ingress = objects.find((o) => o.kind === "Ingress")!;
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "demo-cinemaabyss-gateway", port: { number: 8000 } });
+    const open = objects.filter((o) => o.kind === "NetworkPolicy" && o.spec.ingress?.some((rule: { from?: unknown }) => !rule.from));
+    expect(open.map((p) => p.spec.podSelector.matchLabels["cinemaabyss/edge"])).toEqual(["true"]);
+    const edge = objects.filter((o) => o.kind === "Deployment" && o.spec.template.metadata.labels["cinemaabyss/edge"] === "true");
+    expect(edge.map((d) => d.metadata.name)).toEqual(["demo-cinemaabyss-gateway"]);
+  });
+
+  it("renders Istio circuit breaking for the monolith and the movies service when switched on", () => {
+    const rules = render("-f", `${VALUES_DIR}/istio.yaml`).filter((o) => o.kind === "DestinationRule");
+    expect(rules.map((r) => r.spec.host).sort()).toEqual(["demo-cinemaabyss-monolith", "demo-cinemaabyss-movies"]);
+    expect(rules[0]!.spec.trafficPolicy.outlierDetection).toMatchObject({ consecutive5xxErrors: 5, baseEjectionTime: "30s" });
+    const canary = render("-f", `${VALUES_DIR}/istio.yaml`).find((o) => o.kind === "VirtualService")!;
+    expect(canary.spec.http[0].route.map((r: { weight: number }) => r.weight)).toEqual([75, 25]);
+    expect(render().filter((o) => o.apiVersion.includes("istio"))).toEqual([]);
+  });
+
+  it.each([
+    [["--set", "migration.moviesPercent=150"], "/migration/moviesPercent': maximum: got 150, want 100"],
+    [["--set", "migration.moviesPercent=-1"], "/migration/moviesPercent': minimum: got -1, want 0"],
+    [["--set", "gateway.adminToken=short"], "/gateway/adminToken"],
+    [["--set", "services.movies.replicas=0"], "/services/movies/replicas': minimum: got 0, want 1"],
+    [["--set", "postgresql.enabled=false"], "/postgresql"],
+    [["--set", "kafka.external.brokers=not a broker"], "/kafka/external/brokers"],
+    [["--set", "image.pullPolicy=Sometimes"], "/image/pullPolicy"],
+    [["--set", "services.movies.role=cinema"], "/services/movies/role"],
+  ])("refuses bad values %j with a message naming the value", (args, message) => {
+    const run = helm("template", "demo", CHART, ...args);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain(message);
+  });
+});
+
+describe("the plain manifests", () => {
+  it("are the chart rendered with its default values (run scripts/render-manifests.sh after a chart change)", () => {
+    const run = spawnSync("scripts/render-manifests.sh", ["--print"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync("src/kubernetes/manifests/cinemaabyss.yaml", "utf8")).toBe(run.stdout);
+  });
+});

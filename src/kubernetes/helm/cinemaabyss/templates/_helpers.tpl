@@ -1,0 +1,75 @@
+{{/* The release's name prefix for every object. */}}
+{{- define "cinemaabyss.fullname" -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels common to every object. */}}
+{{- define "cinemaabyss.labels" -}}
+app.kubernetes.io/part-of: cinemaabyss
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+{{- end -}}
+
+{{/* Kebab-case name of a service key: allInOne -> all-in-one. */}}
+{{- define "cinemaabyss.component" -}}
+{{- . | kebabcase -}}
+{{- end -}}
+
+{{/* Restricted pod security: non-root, default seccomp. */}}
+{{- define "cinemaabyss.podSecurity" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Restricted container security. */}}
+{{- define "cinemaabyss.containerSecurity" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ .readOnly }}
+privileged: false
+capabilities:
+  drop: ["ALL"]
+{{- end -}}
+
+{{/* In-cluster URL of a single-port service: (dict "root" $ "name" "movies"). */}}
+{{- define "cinemaabyss.url" -}}
+{{- $svc := index .root.Values.services .name -}}
+http://{{ include "cinemaabyss.fullname" .root }}-{{ include "cinemaabyss.component" .name }}:{{ values $svc.ports | first }}
+{{- end -}}
+
+{{/* KAFKA_BROKERS for the apps. */}}
+{{- define "cinemaabyss.kafkaBrokers" -}}
+{{- if .Values.kafka.enabled -}}
+{{ include "cinemaabyss.fullname" . }}-kafka:9092
+{{- else -}}
+{{ .Values.kafka.external.brokers }}
+{{- end -}}
+{{- end -}}
+
+{{/* DB_CONNECTION_STRING for the apps and the migration job. */}}
+{{- define "cinemaabyss.databaseUrl" -}}
+{{- if .Values.postgresql.enabled -}}
+postgres://{{ .Values.postgresql.username }}:{{ .Values.postgresql.password }}@{{ include "cinemaabyss.fullname" . }}-postgresql:5432/{{ .Values.postgresql.database }}
+{{- else -}}
+{{ .Values.postgresql.external.url }}
+{{- end -}}
+{{- end -}}
+
+{{/* The gateway's route file: only routes whose service is deployed, so none is refused. */}}
+{{- define "cinemaabyss.routesFile" -}}
+routes:
+{{- if .Values.services.movies.enabled }}
+  movies: { percent: {{ .Values.migration.moviesPercent }}, gradual: {{ .Values.migration.gradual }} }
+{{- end }}
+{{- if .Values.services.users.enabled }}
+  users: { percent: {{ .Values.migration.usersPercent | default 0 }}, gradual: true }
+{{- end }}
+{{- if .Values.services.payments.enabled }}
+  payments: { percent: {{ .Values.migration.paymentsPercent | default 0 }}, gradual: true }
+  subscriptions: { percent: {{ .Values.migration.subscriptionsPercent | default 0 }}, gradual: true }
+{{- end }}
+{{- end -}}
