@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "scripts/**/*.test.ts"],
-    // The chart suite needs helm, built once by scripts/helm.sh: `npm run test:chart` runs it.
-    exclude: process.env.HELM_TESTS ? [] : ["**/node_modules/**", "**/*.helm.test.ts"],
+    // The deployment suites need helm (built once by scripts/helm.sh) and docker-compose:
+    // `npm run test:chart` runs them.
+    exclude: ["**/node_modules/**", ...(process.env.HELM_TESTS ? [] : ["**/*.helm.test.ts", "**/*.tools.test.ts"])],
     // PGlite and PostgreSQL start-up dominate; two cores run two files at once.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,0 +1,57 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+
+// Checks the Dockerfile with dockerfilelint and the compose file with docker-compose's own
+// validation (Debian's docker-compose; no engine needed). Run by `npm run test:chart`.
+const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-container-files-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const lint = (file: string) => spawnSync("npx", ["dockerfilelint", "--output", "json", file], { encoding: "utf8" });
+const composeConfig = (file: string) => spawnSync("docker-compose", ["-f", file, "config", "-q"], { encoding: "utf8" });
+
+describe("Dockerfile", () => {
+  it("has no lint issues, and the linter does find them in a bad one", () => {
+    const ours = JSON.parse(lint("Dockerfile").stdout);
+    expect(ours.files[0].issues).toEqual([]);
+    const bad = join(scratch, "Dockerfile");
+    writeFileSync(bad, "FROM node:20\nRUN sudo apt-get install -y curl\n");
+    expect(JSON.parse(lint(bad).stdout).files[0].issues.length).toBeGreaterThan(0);
+  });
+
+  it("builds any role from one argument and runs it as the unprivileged user", () => {
+    const text = readFileSync("Dockerfile", "utf8");
+    expect(text).toMatch(/^ARG ROLE=all-in-one$/m);
+    expect(text).toMatch(/^COPY --from=build \/app\/dist\/\$\{ROLE\}\.mjs \.\/app\.mjs$/m);
+    expect(text).toMatch(/^USER node$/m);
+    expect(text.match(/^FROM /gm)).toHaveLength(2);
+  });
+});
+
+describe("docker-compose.yml", () => {
+  it("is a valid compose file, and the validator refuses a bad one", () => {
+    const ours = composeConfig("docker-compose.yml");
+    expect(ours.status, ours.stderr).toBe(0);
+    const bad = join(scratch, "compose.yml");
+    writeFileSync(bad, "services:\n  x:\n    image: a\n    bogus: true\n");
+    expect(composeConfig(bad).status).not.toBe(0);
+  });
+
+  it("runs every role on the legacy ports with health checks, after the migrations", () => {
+    const compose = parseYaml(readFileSync("docker-compose.yml", "utf8"), { merge: true });
+    const services = compose.services;
+    expect(services["proxy-service"].ports).toEqual(["8000:8000"]);
+    expect(services.monolith.ports).toEqual(["8080:8080"]);
+    expect(services["movies-service"].ports).toEqual(["8081:8081"]);
+    expect(services["events-service"].ports).toEqual(["8082:8082"]);
+    for (const name of ["monolith", "movies-service", "events-service", "proxy-service", "postgres", "kafka"]) expect(services[name].healthcheck, name).toBeDefined();
+    for (const name of ["monolith", "movies-service", "events-service"]) {
+      expect(services[name].depends_on.migrate).toEqual({ condition: "service_completed_successfully" });
+    }
+    expect(services.migrate.command).toEqual(["migrate"]);
+    expect(services["proxy-service"].environment).toMatchObject({ GRADUAL_MIGRATION: "true", MOVIES_MIGRATION_PERCENT: "50" });
+  });
+});
