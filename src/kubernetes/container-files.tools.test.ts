@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -29,6 +30,37 @@ describe("Dockerfile", () => {
     expect(text).toMatch(/^USER node$/m);
     expect(text.match(/^FROM /gm)).toHaveLength(2);
   });
+});
+
+describe("the runtime stage's layout", () => {
+  it("runs a role from app.mjs, drizzle/ and the dependencies dist/package.json lists, with no source tree", async () => {
+    // What the Dockerfile's runtime stage copies, laid out in a folder: no registry image needed.
+    expect(spawnSync("node", ["build.mjs"], { encoding: "utf8" }).status).toBe(0);
+    const app = join(scratch, "app");
+    cpSync("dist/drizzle", join(app, "drizzle"), { recursive: true });
+    cpSync("dist/package.json", join(app, "package.json"));
+    cpSync("dist/movies.mjs", join(app, "app.mjs"));
+    const install = spawnSync("npm", ["install", "--omit=dev", "--no-audit", "--no-fund"], { cwd: app, encoding: "utf8" });
+    expect(install.status, install.stderr).toBe(0);
+    const child = spawn("node", ["app.mjs"], { cwd: app, env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", PGLITE_DATA_DIR: "memory://" } });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
+        createInterface({ input: child.stdout }).on("line", (line) => {
+          const entry = JSON.parse(line);
+          if (entry.msg === "listening") resolve(entry.port);
+        });
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/api/movies/health`);
+      expect(await res.json()).toEqual({ status: true });
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+    }
+  }, 120_000);
 });
 
 describe("docker-compose.yml", () => {
