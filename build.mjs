@@ -4,7 +4,7 @@
 import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
-export const bundledRoles = ["all-in-one", "monolith", "movies", "events", "users", "payments", "proxy"];
+export const bundledRoles = ["all-in-one", "monolith", "movies", "events", "users", "payments", "auth", "proxy"];
 const external = ["@electric-sql/pglite", "pg-native"];
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));

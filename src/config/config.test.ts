@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 describe("loadConfig", () => {
   it("defaults to the legacy ports and the embedded database", () => {
     const config = loadConfig({});
-    expect(config.ports).toEqual({ monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084 });
+    expect(config.ports).toEqual({ monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084, auth: 8085 });
     expect(config.bus).toEqual({ kind: "in-process" });
     expect(config.database).toEqual({ kind: "pglite", dataDir: ".data/pglite" });
     expect(config.seedOnStart).toBe(true);
@@ -51,6 +51,8 @@ describe("loadConfig", () => {
     ["MOVIES_SERVICE_URL", "ftp://movies", "MOVIES_SERVICE_URL: must be an http:// or https:// URL"],
     ["GRADUAL_MIGRATION", "sometimes", "GRADUAL_MIGRATION: must be true or false"],
     ["KAFKA_BROKERS", "kafka", "KAFKA_BROKERS: must be a comma list of host:port"],
+    ["AUTH_JWT_KEYS", "k1:tooshort", "AUTH_JWT_KEYS: must be a comma list of kid:secret"],
+    ["GATEWAY_REQUIRE_AUTH", "movies;users", "GATEWAY_REQUIRE_AUTH: must be `all` or a comma list"],
     ["ADMIN_TOKEN", "short", "ADMIN_TOKEN: must be at least 16 characters"],
   ])("rejects %s=%s naming the variable and what it allows", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

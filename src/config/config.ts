@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { flag, port, positiveInt } from "./env-values.ts";
 import { gatewayConfig, gatewayEnv, type GatewayConfig } from "./gateway-config.ts";
+import { authConfig, authEnv, type AuthConfig } from "./auth-config.ts";
 
 /** Thrown when the environment does not describe a runnable platform; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -29,6 +30,7 @@ const envSchema = z.object({
   EVENTS_PORT: port.default(8082),
   USERS_PORT: port.default(8083),
   PAYMENTS_PORT: port.default(8084),
+  AUTH_PORT: port.default(8085),
   KAFKA_BROKERS: z
     .string()
     .refine((v) => v.split(",").every((b) => /^[\w.-]+:\d{1,5}$/.test(b.trim())), "must be a comma list of host:port")
@@ -38,13 +40,14 @@ const envSchema = z.object({
   KAFKA_PUBLISH_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(3_000),
   OUTBOX_RELAY: flag.default(true),
   ...gatewayEnv,
+  ...authEnv,
 });
 
 export type BusConfig =
   | { kind: "kafka"; brokers: string[]; partitions: number; publishTimeoutMs: number }
   | { kind: "in-process" };
 
-export const moduleNames = ["users", "movies", "payments", "subscriptions", "events"] as const;
+export const moduleNames = ["users", "movies", "payments", "subscriptions", "events", "auth"] as const;
 export type ModuleName = (typeof moduleNames)[number];
 
 export type DatabaseConfig =
@@ -55,7 +58,7 @@ export interface Config {
   /** Port of a single-role process; undefined means the role's legacy default. */
   port: number | undefined;
   host: string;
-  ports: { monolith: number; movies: number; events: number; users: number; payments: number };
+  ports: { monolith: number; movies: number; events: number; users: number; payments: number; auth: number };
   bus: BusConfig;
   /** `<NAME>_SERVICE_URL` by module: where that module runs when it is not in this process. */
   remotes: Partial<Record<ModuleName, string>>;
@@ -67,6 +70,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   shutdownTimeoutMs: number;
   gateway: Readonly<GatewayConfig>;
+  auth: Readonly<AuthConfig>;
 }
 
 function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
@@ -92,7 +96,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    ports: Object.freeze({ monolith: e.MONOLITH_PORT, movies: e.MOVIES_PORT, events: e.EVENTS_PORT, users: e.USERS_PORT, payments: e.PAYMENTS_PORT }),
+    ports: Object.freeze({ monolith: e.MONOLITH_PORT, movies: e.MOVIES_PORT, events: e.EVENTS_PORT, users: e.USERS_PORT, payments: e.PAYMENTS_PORT, auth: e.AUTH_PORT }),
     bus: Object.freeze(
       e.KAFKA_BROKERS
         ? { kind: "kafka" as const, brokers: e.KAFKA_BROKERS, partitions: e.KAFKA_PARTITIONS, publishTimeoutMs: e.KAFKA_PUBLISH_TIMEOUT_MS }
@@ -108,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
           // Subscriptions live in the payments module: its service serves both unless told otherwise.
           subscriptions: e.SUBSCRIPTIONS_SERVICE_URL ?? e.PAYMENTS_SERVICE_URL,
           events: e.EVENTS_SERVICE_URL,
+          auth: e.AUTH_SERVICE_URL,
         }).filter(([, url]) => url !== undefined),
       ),
     ),
@@ -116,5 +121,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     gateway: Object.freeze(gatewayConfig(e)),
+    auth: Object.freeze(authConfig(e)),
   });
 }

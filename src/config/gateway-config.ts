@@ -10,11 +10,13 @@ export const gatewayEnv = {
   USERS_SERVICE_URL: httpUrl.optional(),
   PAYMENTS_SERVICE_URL: httpUrl.optional(),
   SUBSCRIPTIONS_SERVICE_URL: httpUrl.optional(),
+  AUTH_SERVICE_URL: httpUrl.optional(),
   GRADUAL_MIGRATION: flag.default(true),
   MOVIES_MIGRATION_PERCENT: percent.default(0),
   USERS_MIGRATION_PERCENT: percent.default(0),
   PAYMENTS_MIGRATION_PERCENT: percent.default(0),
   SUBSCRIPTIONS_MIGRATION_PERCENT: percent.default(0),
+  AUTH_MIGRATION_PERCENT: percent.default(0),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters (it guards traffic shifting)").optional(),
   GATEWAY_CONFIG: z.string().min(1).optional(),
   GATEWAY_CONNECT_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(2_000),
@@ -29,7 +31,7 @@ export const gatewayEnv = {
 type GatewayEnv = z.output<z.ZodObject<typeof gatewayEnv>>;
 
 /** The module-owned routes the gateway can split between the monolith and a service of their own. */
-export const splittableRoutes = ["users", "movies", "payments", "subscriptions"] as const;
+export const splittableRoutes = ["users", "movies", "payments", "subscriptions", "auth"] as const;
 export type SplittableRoute = (typeof splittableRoutes)[number];
 
 export interface RouteEnv {
@@ -72,6 +74,7 @@ export function gatewayConfig(e: GatewayEnv): GatewayConfig {
       movies: route(e.MOVIES_SERVICE_URL, e.MOVIES_MIGRATION_PERCENT, e.GRADUAL_MIGRATION),
       payments: route(e.PAYMENTS_SERVICE_URL, e.PAYMENTS_MIGRATION_PERCENT),
       subscriptions: route(e.SUBSCRIPTIONS_SERVICE_URL, e.SUBSCRIPTIONS_MIGRATION_PERCENT),
+      auth: route(e.AUTH_SERVICE_URL, e.AUTH_MIGRATION_PERCENT),
     },
     adminToken: e.ADMIN_TOKEN,
     configFile: e.GATEWAY_CONFIG,

@@ -8,6 +8,7 @@ export const errorStatus = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
@@ -25,6 +26,8 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Seconds the client should wait before trying again (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -43,6 +46,10 @@ export class AppError extends Error {
 
   static conflict(message: string): AppError {
     return new AppError("CONFLICT", message);
+  }
+
+  static unauthorized(message: string): AppError {
+    return new AppError("UNAUTHORIZED", message);
   }
 }
 

@@ -7,6 +7,7 @@ import { adminRoutes } from "./admin-routes.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
 import { gatewayTargets, type InProcessApps } from "./gateway-targets.ts";
 import { proxyHandler } from "./proxy-handler.ts";
+import type { IdentityPolicy } from "./caller-identity.ts";
 import { RouteRegistry } from "./route-registry.ts";
 import { watchRouteFile } from "./route-file-watch.ts";
 import { TargetGuard } from "./target-guard.ts";
@@ -26,7 +27,7 @@ function effectivePercent(route: { service?: string; percent: number; gradual: b
 }
 
 /** The strangler-fig gateway: /health, /metrics, the admin API when a token is set, and the proxy. */
-export function createGateway(config: GatewayConfig, local: InProcessApps, log: Logger): Gateway {
+export function createGateway(config: GatewayConfig, local: InProcessApps, identity: IdentityPolicy, log: Logger): Gateway {
   const gatewayLog = log.child({ component: "gateway" });
   const metrics = new GatewayMetrics();
   const { targets, routes } = gatewayTargets(config, local);
@@ -52,7 +53,7 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, log: 
   app.route("/", probeRoutes({}));
   app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
   if (config.adminToken) app.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
-  app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog }));
+  app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity }));
 
   log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
   return {

@@ -14,7 +14,7 @@ describe("proxying", () => {
   it("passes method, path, query, end-to-end headers and body through, and says who served", async () => {
     const res = await fetch(`${g.url}/api/payments?user_id=7&limit=2`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-custom": "kept", authorization: "Bearer abc" },
+      headers: { "content-type": "application/json", "x-custom": "kept", authorization: "Basic dXNlcjpwYXNz" },
       body: '{"user_id":7,"amount":1.5}',
     });
     expect(res.status).toBe(200);
@@ -22,7 +22,7 @@ describe("proxying", () => {
     expect(res.headers.get("x-upstream")).toBe("monolith");
     const seen = last();
     expect(seen).toMatchObject({ method: "POST", url: "/api/payments?user_id=7&limit=2", bodyBytes: 26 });
-    expect(seen.headers).toMatchObject({ "x-custom": "kept", authorization: "Bearer abc", "content-type": "application/json" });
+    expect(seen.headers).toMatchObject({ "x-custom": "kept", authorization: "Basic dXNlcjpwYXNz", "content-type": "application/json" });
   });
 
   it("adds X-Forwarded-For/-Proto/-Host and a request id, keeping one the client gave", async () => {

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { AppError } from "../contracts/app-error.ts";
-import { callerKey } from "./caller-key.ts";
+import { callerIdentity, type IdentityPolicy } from "./caller-identity.ts";
 import { chooseSide } from "./choose-target.ts";
 import { upstreamHeaders, withoutHopByHop } from "./forwarding-headers.ts";
 import type { GatewayMetrics } from "./gateway-metrics.ts";
@@ -16,6 +16,7 @@ export interface ProxyDeps {
   guards: ReadonlyMap<string, TargetGuard>;
   metrics: GatewayMetrics;
   log: Logger;
+  identity: IdentityPolicy;
 }
 
 // Only these are safe to send twice: a failed write is never retried on another target.
@@ -29,9 +30,9 @@ function clientAddress(c: Context): string | undefined {
   }
 }
 
-function upstreamRequest(c: Context): UpstreamRequest {
+function upstreamRequest(c: Context, userId: string | undefined): UpstreamRequest {
   const url = new URL(c.req.url);
-  return {
+  const request: UpstreamRequest = {
     method: c.req.method,
     pathAndQuery: `${url.pathname}${url.search}`,
     headers: upstreamHeaders(c.req.raw.headers, {
@@ -42,6 +43,9 @@ function upstreamRequest(c: Context): UpstreamRequest {
     body: RETRYABLE.has(c.req.method) ? null : c.req.raw.body,
     signal: c.req.raw.signal,
   };
+  request.headers.delete("x-user-id");
+  if (userId) request.headers.set("x-user-id", userId);
+  return request;
 }
 
 /** The client's reply: the upstream's, minus hop-by-hop headers, saying which target served it. */
@@ -62,7 +66,7 @@ function asAppError(error: unknown): unknown {
 }
 
 /** Proxies one request along the route table, with the GET/HEAD safety net onto the legacy target. */
-export function proxyHandler({ registry, guards, metrics, log }: ProxyDeps) {
+export function proxyHandler({ registry, guards, metrics, log, identity }: ProxyDeps) {
   const send = async (route: RouteDefinition, targetName: string, request: UpstreamRequest) => {
     const guard = guards.get(targetName);
     if (!guard) throw new AppError("UNAVAILABLE", `target ${targetName} is not configured`);
@@ -80,9 +84,10 @@ export function proxyHandler({ registry, guards, metrics, log }: ProxyDeps) {
   return async (c: Context): Promise<Response> => {
     const route = registry.match(c.req.path);
     if (!route) throw AppError.notFound(`no route for ${c.req.method} ${c.req.path}`);
-    const side = chooseSide(route, callerKey(c));
+    const caller = await callerIdentity(c, route, identity);
+    const side = chooseSide(route, caller.key);
     const chosen = side === "service" ? route.service! : route.legacy;
-    const request = upstreamRequest(c);
+    const request = upstreamRequest(c, caller.userId);
     const canFallBack = side === "service" && RETRYABLE.has(request.method);
 
     let failure: unknown;

@@ -6,6 +6,7 @@ import { MOVIES_API, moviesRoutes } from "../modules/movies/index.ts";
 import { PAYMENTS_API, paymentsRoutes, SUBSCRIPTIONS_API, subscriptionsRoutes } from "../modules/payments/index.ts";
 import { USERS_API, usersRoutes } from "../modules/users/index.ts";
 import { EVENTS_API, eventsRoutes } from "../modules/events/index.ts";
+import { AUTH_API, authRoutes } from "../modules/auth/index.ts";
 import type { Platform } from "./platform.ts";
 
 /** Probes of a role with a database: ready while the database and the bus answer. */
@@ -25,7 +26,8 @@ export function monolithApp(platform: Platform): OpenAPIHono {
     .route("/", usersRoutes(r.resolve(USERS_API)))
     .route("/", moviesRoutes(r.resolve(MOVIES_API)))
     .route("/", paymentsRoutes(r.resolve(PAYMENTS_API)))
-    .route("/", subscriptionsRoutes(r.resolve(SUBSCRIPTIONS_API)));
+    .route("/", subscriptionsRoutes(r.resolve(SUBSCRIPTIONS_API)))
+    .route("/", authRoutes(r.resolve(AUTH_API)));
   return finishApp(app, "CinemaAbyss monolith");
 }
 
@@ -51,6 +53,12 @@ export function paymentsApp(platform: Platform): OpenAPIHono {
     .route("/", paymentsRoutes(r.resolve(PAYMENTS_API)))
     .route("/", subscriptionsRoutes(r.resolve(SUBSCRIPTIONS_API)));
   return finishApp(app, "CinemaAbyss payments service");
+}
+
+/** The auth service: registration, login, tokens. */
+export function authApp(platform: Platform): OpenAPIHono {
+  const app = withHealth(platform, ["/health", "/api/auth/health"]).route("/", authRoutes(platform.container.resolve(AUTH_API)));
+  return finishApp(app, "CinemaAbyss auth service");
 }
 
 /** The events service's API: publish events, and its health that follows the broker. */

@@ -46,7 +46,7 @@ export async function startPlatform(
     // In the background: a broker that is away must not stop writes; the relay keeps their events.
     bus.ensureTopics([...topics, ...topics.map(dlqOf)]).catch((error: Error) => log.warn({ err: error.message }, "topics not ensured yet"));
     const where = placement(config, options.owns ?? []);
-    const { container, clients } = bindPorts(database.db, bus, where);
+    const { container, clients } = bindPorts(database.db, bus, where, config.auth);
     log.info({ placement: where }, "ports bound");
     if (config.seedOnStart) await seedIfEmpty(container, log);
     const relay = config.outboxRelay ? new OutboxRelay(database.db, bus, log.child({ component: "outbox-relay" })) : undefined;

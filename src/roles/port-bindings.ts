@@ -1,5 +1,8 @@
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer, type InjectionToken } from "tsyringe";
 import type { Config, ModuleName } from "../config/config.ts";
+import type { AuthConfig } from "../config/auth-config.ts";
+import { AccessTokens } from "../adapters/tokens/access-tokens.ts";
+import { AUTH_API, AuthClient, AuthService, LoginLimiter } from "../modules/auth/index.ts";
 import { EVENT_BUS, type EventBus } from "../adapters/bus/event-bus.ts";
 import { DATABASE, type Database } from "../adapters/db/database.ts";
 import { RemoteClient } from "../adapters/http/remote-client.ts";
@@ -7,6 +10,11 @@ import { EVENTS_API, EventsClient, EventsService } from "../modules/events/index
 import { MOVIES_API, MoviesClient, MoviesService } from "../modules/movies/index.ts";
 import { PAYMENTS_API, PaymentsClient, PaymentsService, SUBSCRIPTIONS_API, SubscriptionsClient, SubscriptionsService } from "../modules/payments/index.ts";
 import { USERS_API, UsersClient, UsersService } from "../modules/users/index.ts";
+
+/** The platform's access tokens as the configuration describes them (auth module and gateway alike). */
+export function accessTokens(auth: Readonly<AuthConfig>): AccessTokens {
+  return new AccessTokens({ issuer: auth.issuer, audience: auth.audience, ttlSeconds: auth.accessTtlSeconds, keys: auth.keys });
+}
 
 /** Where each port runs in this process: "in-process", or the URL of the service that owns it. */
 export type Placement = Record<ModuleName, string>;
@@ -17,7 +25,7 @@ export type Placement = Record<ModuleName, string>;
  */
 export function placement(config: Readonly<Config>, owns: readonly ModuleName[]): Placement {
   const where = (name: ModuleName) => (owns.includes(name) ? undefined : config.remotes[name]) ?? "in-process";
-  return { users: where("users"), movies: where("movies"), payments: where("payments"), subscriptions: where("subscriptions"), events: where("events") };
+  return { users: where("users"), movies: where("movies"), payments: where("payments"), subscriptions: where("subscriptions"), events: where("events"), auth: where("auth") };
 }
 
 /**
@@ -25,7 +33,12 @@ export function placement(config: Readonly<Config>, owns: readonly ModuleName[])
  * reflected types: esbuild emits no decorator metadata. A child container per platform keeps
  * tests' platforms apart. Returns the remote clients too, so the platform can close them.
  */
-export function bindPorts(db: Database, bus: EventBus, where: Placement): { container: DependencyContainer; clients: RemoteClient[] } {
+export function bindPorts(
+  db: Database,
+  bus: EventBus,
+  where: Placement,
+  auth: Readonly<AuthConfig>,
+): { container: DependencyContainer; clients: RemoteClient[] } {
   const c = rootContainer.createChildContainer();
   const clients: RemoteClient[] = [];
   const remote = (service: string, url: string) => {
@@ -44,6 +57,12 @@ export function bindPorts(db: Database, bus: EventBus, where: Placement): { cont
   bind(USERS_API, "users", (r) => new UsersService(r.resolve(DATABASE)), (h) => new UsersClient(h));
   bind(MOVIES_API, "movies", (r) => new MoviesService(r.resolve(DATABASE)), (h) => new MoviesClient(h));
   bind(PAYMENTS_API, "payments", (r) => new PaymentsService(r.resolve(DATABASE), r.resolve(USERS_API)), (h) => new PaymentsClient(h));
+  bind(
+    AUTH_API,
+    "auth",
+    (r) => new AuthService(r.resolve(DATABASE), r.resolve(USERS_API), accessTokens(auth), new LoginLimiter(auth.loginLimit), auth.refreshTtlSeconds),
+    (h) => new AuthClient(h),
+  );
   bind(SUBSCRIPTIONS_API, "subscriptions", (r) => new SubscriptionsService(r.resolve(DATABASE), r.resolve(USERS_API)), (h) => new SubscriptionsClient(h));
   return { container: c, clients };
 }

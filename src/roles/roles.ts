@@ -1,11 +1,13 @@
 import type { Config } from "../config/config.ts";
+import type { IdentityPolicy } from "../proxy/caller-identity.ts";
+import { accessTokens } from "./port-bindings.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import type { FetchHandler } from "../proxy/app-target.ts";
 import { createGateway } from "../proxy/gateway-app.ts";
 import { DATABASE } from "../adapters/db/database.ts";
 import { runEventsConsumer } from "../modules/events/index.ts";
 import type { ModuleName } from "../config/config.ts";
-import { eventsApp, monolithApp, moviesApp, paymentsApp, usersApp } from "./apps.ts";
+import { authApp, eventsApp, monolithApp, moviesApp, paymentsApp, usersApp } from "./apps.ts";
 import type { Platform } from "./platform.ts";
 
 export interface Listener {
@@ -22,6 +24,10 @@ export interface Role {
   /** Modules this role is the service of: their ports stay in-process whatever URLs are set. */
   owns?: readonly ModuleName[];
   listeners(context: { config: Readonly<Config>; log: Logger; platform: Platform | undefined }): Listener[];
+}
+
+function identityPolicy(config: Readonly<Config>): IdentityPolicy {
+  return { tokens: accessTokens(config.auth), requireAuth: config.auth.requireAuth };
 }
 
 function needsPlatform(platform: Platform | undefined): Platform {
@@ -44,7 +50,7 @@ export const roles = {
       const monolith = monolithApp(p);
       const movies = moviesApp(p);
       const events = eventsListener(p, config.ports.events);
-      const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services: { movies: movies.fetch, events: events.app.fetch } }, log);
+      const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services: { movies: movies.fetch, events: events.app.fetch } }, identityPolicy(config), log);
       return [
         { name: "gateway", port: config.gateway.port, app: gateway.app, close: gateway.close },
         { name: "monolith", port: config.ports.monolith, app: monolith },
@@ -72,6 +78,11 @@ export const roles = {
     owns: ["payments", "subscriptions"],
     listeners: ({ config, platform }) => [{ name: "payments", port: config.port ?? config.ports.payments, app: paymentsApp(needsPlatform(platform)) }],
   },
+  auth: {
+    usesDatabase: true,
+    owns: ["auth"],
+    listeners: ({ config, platform }) => [{ name: "auth", port: config.port ?? config.ports.auth, app: authApp(needsPlatform(platform)) }],
+  },
   events: {
     usesDatabase: true,
     owns: ["events"],
@@ -80,7 +91,7 @@ export const roles = {
   proxy: {
     usesDatabase: false,
     listeners: ({ config, log }) => {
-      const gateway = createGateway(config.gateway, {}, log);
+      const gateway = createGateway(config.gateway, {}, identityPolicy(config), log);
       return [{ name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close: gateway.close }];
     },
   },

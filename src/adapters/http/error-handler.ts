@@ -9,6 +9,7 @@ const codeOfStatus: Record<number, ErrorCode> = {
   404: "NOT_FOUND",
   405: "METHOD_NOT_ALLOWED",
   409: "CONFLICT",
+  429: "TOO_MANY_REQUESTS",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
   502: "BAD_GATEWAY",
@@ -32,5 +33,7 @@ export function errorReply(error: unknown, c: Context, log: Logger): Response {
   if (appError.code === "INTERNAL") {
     log.error({ err: error, requestId, method: c.req.method, path: c.req.path }, "unhandled error");
   }
+  if (appError.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
+  if (appError.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="cinemaabyss"');
   return c.json({ error: appError.message, code: appError.code, requestId }, appError.status);
 }

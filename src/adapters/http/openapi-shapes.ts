@@ -11,7 +11,9 @@ export const ErrorReply = z
 
 const descriptions: Record<number, string> = {
   400: "Invalid input: the message names each bad field",
+  401: "No valid credentials: a bad, expired or missing token, or a failed login",
   404: "No such entity",
+  429: "Too many attempts: wait for Retry-After seconds",
   409: "Conflicts with an existing entity",
   503: "A dependency is unavailable",
 };

@@ -53,8 +53,8 @@ export class RemoteClient {
   }
 
   /** Calls `method path` and parses the 2xx reply with `schema`; throws the remote's AppError or TransportFailure. */
-  async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
-    const once = () => this.send(method, path, body);
+  async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<z.output<S>> {
+    const once = () => this.send(method, path, body, extraHeaders);
     const { status, text } = IDEMPOTENT.has(method) ? await this.retryIdempotent.execute(once) : await once();
     const json = text === "" ? undefined : safeJson(text);
     if (status >= 400) {
@@ -71,9 +71,9 @@ export class RemoteClient {
     return this.agent.close();
   }
 
-  private async send(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+  private async send(method: string, path: string, body: unknown, extraHeaders: Record<string, string>): Promise<{ status: number; text: string }> {
     const context = currentRequest();
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", ...extraHeaders };
     if (context) headers["x-request-id"] = context.requestId;
     if (context?.userId) headers["x-user-id"] = context.userId;
     if (body !== undefined) headers["content-type"] = "application/json";

@@ -26,6 +26,11 @@ export class UsersClient implements UsersApi {
     }
   }
 
+  async findByLogin(login: string): Promise<User | undefined> {
+    const [user] = await this.http.call("GET", `/api/users${queryString({ login })}`, z.array(User));
+    return user;
+  }
+
   create(input: UserInput): Promise<User> {
     return this.http.call("POST", "/api/users", User, input);
   }

@@ -19,6 +19,13 @@ describe.each(implementations)("UsersApi (%s)", (_name, start) => {
     expect(await api.exists(created.id)).toBe(true);
   });
 
+  it("finds a user by username or email whatever its case, and nobody by a name nobody has", async () => {
+    const created = await api.create({ username: "contract_find", email: "Find@Contract.example" });
+    expect(await api.findByLogin("CONTRACT_FIND")).toEqual(created);
+    expect(await api.findByLogin("find@contract.example")).toEqual(created);
+    expect(await api.findByLogin("contract_nobody")).toBeUndefined();
+  });
+
   it("throws NOT_FOUND for an id nobody has, and exists() says false", async () => {
     await expect(api.get(987_654)).rejects.toMatchObject({ code: "NOT_FOUND", message: "user 987654 not found" });
     await expect(api.get(987_654)).rejects.toBeInstanceOf(AppError);

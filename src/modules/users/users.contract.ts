@@ -37,6 +37,8 @@ export interface UsersApi {
   get(id: number): Promise<User>;
   /** Whether a user with this id exists; never throws NOT_FOUND. */
   exists(id: number): Promise<boolean>;
+  /** The user whose username or email is this, whatever its case; undefined when none. */
+  findByLogin(login: string): Promise<User | undefined>;
   /** Creates a user; throws CONFLICT when the username or email is taken (case-insensitive). */
   create(input: UserInput): Promise<User>;
 }

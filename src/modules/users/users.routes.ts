@@ -9,8 +9,8 @@ const listOrGet = createRoute({
   method: "get",
   path: "/api/users",
   tags: ["users"],
-  summary: "All users, a page of them, or one by ?id=",
-  request: { query: pageQuery.extend({ id: idParam }) },
+  summary: "All users, a page of them, one by ?id=, or the one whose username or email is ?login= (a list of 0 or 1)",
+  request: { query: pageQuery.extend({ id: idParam, login: z.string().max(254).optional() }) },
   responses: {
     200: jsonReply("The list in id order; with ?id= the one user", z.union([z.array(User), User])),
     ...errorResponses(400, 404),
@@ -33,7 +33,11 @@ const create = createRoute({
 export function usersRoutes(users: UsersApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
-      const { id, ...page } = c.req.valid("query");
+      const { id, login, ...page } = c.req.valid("query");
+      if (login !== undefined && login !== "") {
+        const found = await users.findByLogin(login);
+        return c.json(found ? [found] : [], 200);
+      }
       return c.json(id === undefined ? await users.list(page) : await users.get(id), 200);
     })
     .openapi(create, async (c) => c.json(await users.create(c.req.valid("json")), 201));

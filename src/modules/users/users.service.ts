@@ -29,6 +29,16 @@ export class UsersService implements UsersApi {
     return row !== undefined;
   }
 
+  async findByLogin(login: string): Promise<User | undefined> {
+    const key = login.trim().toLowerCase();
+    const [row] = await this.db
+      .select(columns)
+      .from(users)
+      .where(sql`lower(${users.username}) = ${key} or lower(${users.email}) = ${key}`)
+      .limit(1);
+    return row;
+  }
+
   async create(input: UserInput): Promise<User> {
     // The unique indexes decide, so two concurrent requests cannot both take a name.
     const row = await this.db.transaction(async (tx) => {

@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { positiveInt } from "./env-values.ts";
+
+const signingKeys = z
+  .string()
+  .transform((v, ctx) => {
+    const keys = v.split(",").map((entry) => entry.trim());
+    const parsed = keys.map((entry) => {
+      const at = entry.indexOf(":");
+      return { kid: entry.slice(0, at), secret: entry.slice(at + 1) };
+    });
+    if (parsed.some((k) => !/^[\w.-]{1,64}$/.test(k.kid) || k.secret.length < 32) || new Set(parsed.map((k) => k.kid)).size !== parsed.length) {
+      ctx.addIssue({ code: "custom", message: "must be a comma list of kid:secret with distinct key ids and secrets of 32+ characters; the first signs" });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+/** The auth part of the environment: token keys and lifetimes, login limits, gateway enforcement. */
+export const authEnv = {
+  AUTH_JWT_KEYS: signingKeys.optional(),
+  AUTH_ISSUER: z.string().min(1).default("cinemaabyss"),
+  AUTH_AUDIENCE: z.string().min(1).default("cinemaabyss-api"),
+  AUTH_ACCESS_TTL_SECONDS: positiveInt("a positive number of seconds").default(900),
+  AUTH_REFRESH_TTL_SECONDS: positiveInt("a positive number of seconds").default(30 * 24 * 3600),
+  AUTH_LOGIN_LIMIT_PER_USER: positiveInt("a positive whole number").default(5),
+  AUTH_LOGIN_LIMIT_PER_ADDRESS: positiveInt("a positive whole number").default(20),
+  AUTH_LOGIN_WINDOW_SECONDS: positiveInt("a positive number of seconds").default(60),
+  GATEWAY_REQUIRE_AUTH: z
+    .string()
+    .refine((v) => /^(all|[a-z]+(,[a-z]+)*)$/.test(v.replace(/\s/g, "")), "must be `all` or a comma list of route names")
+    .transform((v) => v.replace(/\s/g, "").split(","))
+    .optional(),
+};
+
+type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
+
+export interface AuthConfig {
+  keys: { kid: string; secret: string }[];
+  /** True when no AUTH_JWT_KEYS was given and this process made up a key: fine alone, not split. */
+  ephemeralKey: boolean;
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  loginLimit: { perUser: number; perAddress: number; windowSeconds: number };
+  /** Route names whose requests need a valid bearer token at the gateway; ["all"] for every route. */
+  requireAuth: string[];
+}
+
+export function authConfig(e: AuthEnv): AuthConfig {
+  return {
+    keys: e.AUTH_JWT_KEYS ?? [{ kid: "ephemeral", secret: randomBytes(32).toString("base64url") }],
+    ephemeralKey: e.AUTH_JWT_KEYS === undefined,
+    issuer: e.AUTH_ISSUER,
+    audience: e.AUTH_AUDIENCE,
+    accessTtlSeconds: e.AUTH_ACCESS_TTL_SECONDS,
+    refreshTtlSeconds: e.AUTH_REFRESH_TTL_SECONDS,
+    loginLimit: { perUser: e.AUTH_LOGIN_LIMIT_PER_USER, perAddress: e.AUTH_LOGIN_LIMIT_PER_ADDRESS, windowSeconds: e.AUTH_LOGIN_WINDOW_SECONDS },
+    requireAuth: e.GATEWAY_REQUIRE_AUTH ?? [],
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from "@hono/zod-openapi";
+import type { InjectionToken } from "tsyringe";
+import { User, UserInput } from "../users/index.ts";
+
+const required = (type: string) => (issue: { input: unknown }) => (issue.input === undefined ? "is required" : `must be ${type}`);
+
+// Length over composition rules (NIST SP 800-63B): 10 to 128 characters, not all the same.
+const password = z
+  .string({ error: required("a string") })
+  .min(10, "must be at least 10 characters")
+  .max(128, "must be at most 128 characters")
+  .refine((p) => new Set(p).size > 2, "must not be one or two characters repeated");
+
+export const RegisterInput = UserInput.extend({ password }).openapi("RegisterInput", {
+  example: { username: "john_doe", email: "john.doe@example.com", password: "correct horse battery" },
+});
+export type RegisterInput = z.infer<typeof RegisterInput>;
+
+export const LoginInput = z
+  .object(
+    {
+      username: z.string({ error: required("a string") }).trim().min(1, "must not be empty").max(254),
+      password: z.string({ error: required("a string") }).min(1, "must not be empty").max(128, "must be at most 128 characters"),
+    },
+    { error: "must be a JSON object" },
+  )
+  .openapi("LoginInput", { example: { username: "john_doe", password: "correct horse battery" } });
+export type LoginInput = z.infer<typeof LoginInput>;
+
+export const RefreshInput = z
+  .object({ refresh_token: z.string({ error: required("a string") }).min(1, "must not be empty").max(512) }, { error: "must be a JSON object" })
+  .openapi("RefreshInput");
+export type RefreshInput = z.infer<typeof RefreshInput>;
+
+/** The OAuth2 token response (RFC 6749 §5.1). */
+export const TokenReply = z
+  .object({
+    access_token: z.string(),
+    refresh_token: z.string(),
+    token_type: z.literal("Bearer"),
+    expires_in: z.number().int(),
+  })
+  .openapi("TokenReply");
+export type TokenReply = z.infer<typeof TokenReply>;
+
+export const Me = User.openapi("Me");
+
+/** The auth port: registration, login and tokens, wherever the auth service runs. */
+export interface AuthApi {
+  /** Creates the user through the users port and stores its password hash; CONFLICT when taken. */
+  register(input: RegisterInput): Promise<User>;
+  /** Tokens for a right username (or email) and password; UNAUTHORIZED without saying which was wrong; TOO_MANY_REQUESTS past the limits. */
+  login(input: LoginInput, clientAddress: string | undefined): Promise<TokenReply>;
+  /** Rotates a refresh token; reusing a rotated one revokes its whole family (UNAUTHORIZED). */
+  refresh(input: RefreshInput): Promise<TokenReply>;
+  /** Revokes the refresh token's family; an unknown token is not an error. */
+  logout(input: RefreshInput): Promise<void>;
+  /** The user an access token was issued to; UNAUTHORIZED for a bad or expired token. */
+  me(accessToken: string): Promise<User>;
+}
+
+export const AUTH_API: InjectionToken<AuthApi> = Symbol("AuthApi");

@@ -1,0 +1,28 @@
+import { index, integer, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
+
+export const authSchema = pgSchema("auth");
+
+/** A user's password, as a scrypt hash; the user itself lives in the users module. */
+export const credentials = authSchema.table("credentials", {
+  userId: integer("user_id").primaryKey(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Refresh tokens, stored as SHA-256 hashes. Each refresh rotates: the used token is marked used and a
+ * new one joins its family; a used token presented again revokes the whole family (it was stolen).
+ */
+export const refreshTokens = authSchema.table(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    familyId: text("family_id").notNull(),
+    userId: integer("user_id").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("refresh_tokens_family_idx").on(t.familyId)],
+);
