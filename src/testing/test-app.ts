@@ -17,8 +17,8 @@ export interface TestApp extends TestPlatform {
 }
 
 /** A role's app (the monolith's by default) over a fresh database, called without a network hop. */
-export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono = monolithApp): Promise<TestApp> {
-  const t = await startTestPlatform();
+export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono = monolithApp, env: Record<string, string> = {}): Promise<TestApp> {
+  const t = await startTestPlatform({ env });
   const app = appOf(t.platform);
   return {
     ...t,

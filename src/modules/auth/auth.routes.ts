@@ -53,11 +53,11 @@ const me = createRoute({
 });
 
 /**
- * The client's address for the per-address login limit: the first X-Forwarded-For hop when a proxy
- * (our gateway) put one there, else the socket's peer.
+ * The client's address for the per-address login limit: the last X-Forwarded-For entry, the one our
+ * gateway appended (earlier entries are whatever the client claimed), else the socket's peer.
  */
 function clientAddress(c: Context): string | undefined {
-  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+  const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
   if (forwarded) return forwarded;
   try {
     return getConnInfo(c).remote.address;
