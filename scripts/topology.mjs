@@ -10,6 +10,7 @@
 // GRADUAL_MIGRATION and MOVIES_MIGRATION_PERCENT from this environment. SIGUSR2 restarts any
 // role process that has died (the end-to-end suite kills one and brings it back this way).
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 
 const env = process.env;
@@ -26,7 +27,9 @@ const ports = {
   payments: port("PAYMENTS_PORT", 8084),
 };
 const url = (name) => `http://127.0.0.1:${ports[name]}`;
-const shared = { PATH: env.PATH, HOST: "127.0.0.1", DB_CONNECTION_STRING: env.DB_CONNECTION_STRING, KAFKA_BROKERS: env.KAFKA_BROKERS, LOG_LEVEL: env.LOG_LEVEL ?? "info" };
+// One signing key for the whole topology: the gateway verifies what the monolith's auth module signs.
+const jwtKeys = env.AUTH_JWT_KEYS ?? `topology:${randomBytes(32).toString("base64url")}`;
+const shared = { PATH: env.PATH, HOST: "127.0.0.1", DB_CONNECTION_STRING: env.DB_CONNECTION_STRING, KAFKA_BROKERS: env.KAFKA_BROKERS, AUTH_JWT_KEYS: jwtKeys, LOG_LEVEL: env.LOG_LEVEL ?? "info" };
 
 // Each process gets only what it needs: the environment is the placement.
 const processes = {

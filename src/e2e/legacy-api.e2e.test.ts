@@ -64,6 +64,25 @@ describe("the legacy API", () => {
     }
   });
 
+  it("registers, logs in, refreshes and logs out through the gateway, which routes by the token's subject", async () => {
+    const name = `e2e_auth_${unique()}`;
+    const registered = await call(p.gateway, "POST", "/api/auth/register", { username: name, email: `${name}@e2e.example`, password: "a long enough password" });
+    expect(registered).toMatchObject({ status: 201, body: { username: name } });
+    const tokens = await call(p.gateway, "POST", "/api/auth/login", { username: name, password: "a long enough password" });
+    expect(tokens).toMatchObject({ status: 200, body: { token_type: "Bearer" } });
+    const bearer = { authorization: `Bearer ${tokens.body.access_token}` };
+    const me = await fetch(`${p.gateway}/api/auth/me`, { headers: bearer });
+    expect(await me.json()).toEqual(registered.body);
+    const served = new Set<string | null>();
+    for (let i = 0; i < 20; i++) served.add((await fetch(`${p.gateway}/api/movies?limit=1`, { headers: bearer })).headers.get("x-served-by"));
+    expect(served.size).toBe(1);
+    expect((await fetch(`${p.gateway}/api/movies`, { headers: { authorization: "Bearer forged.token.here" } })).status).toBe(401);
+    const rotated = await call(p.gateway, "POST", "/api/auth/refresh", { refresh_token: tokens.body.refresh_token });
+    expect(rotated.status).toBe(200);
+    expect((await call(p.gateway, "POST", "/api/auth/refresh", { refresh_token: tokens.body.refresh_token })).status).toBe(401);
+    expect((await call(p.gateway, "POST", "/api/auth/logout", { refresh_token: rotated.body.refresh_token })).status).toBe(204);
+  });
+
   it("answers unknown paths with 404 JSON and wrong methods with 405", async () => {
     expect((await call(p.gateway, "GET", "/api/nothing")).status).toBe(404);
     expect((await call(p.gateway, "DELETE", "/api/users")).status).toBe(405);

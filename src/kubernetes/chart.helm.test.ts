@@ -74,8 +74,8 @@ describe("the Helm chart", () => {
   it("gives each role its own image and port, and probes that mean different things", () => {
     const deployments = render("-f", `${VALUES_DIR}/split-finished.yaml`).filter((o) => o.kind === "Deployment");
     const byRole: Record<string, any> = Object.fromEntries(deployments.map((d) => [d.spec.template.metadata.labels["cinemaabyss/role"], d.spec.template.spec.containers[0]]));
-    expect(Object.keys(byRole).sort()).toEqual(["events", "monolith", "movies", "payments", "proxy", "users"]);
-    const expected = { proxy: 8000, monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084 } as Record<string, number>;
+    expect(Object.keys(byRole).sort()).toEqual(["auth", "events", "monolith", "movies", "payments", "proxy", "users"]);
+    const expected = { proxy: 8000, monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084, auth: 8085 } as Record<string, number>;
     for (const [role, c] of Object.entries(byRole)) {
       expect(c.image).toBe(`ghcr.io/cinemaabyss/cinemaabyss-${role}:0.1.0`);
       expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([expected[role]]);
@@ -110,6 +110,15 @@ describe("the Helm chart", () => {
     expect(external.filter((o) => o.kind === "StatefulSet")).toEqual([]);
   });
 
+  it("switches enforcement on at the gateway, and shares the signing keys through the Secret", () => {
+    const objects = render("--set", "auth.requireAuth={movies,payments}");
+    expect(objects.find((o) => o.metadata.name.endsWith("-config"))!.data!.GATEWAY_REQUIRE_AUTH).toBe("movies,payments");
+    expect(render().find((o) => o.metadata.name.endsWith("-config"))!.data!.GATEWAY_REQUIRE_AUTH).toBeUndefined();
+    for (const d of objects.filter((o) => o.kind === "Deployment")) {
+      expect(d.spec.template.spec.containers[0].env).toContainEqual({ name: "AUTH_JWT_KEYS", valueFrom: { secretKeyRef: { name: "demo-cinemaabyss-secrets", key: "jwt-keys" } } });
+    }
+  });
+
   it("lets only the gateway be reached from the ingress", () => {
     const objects = render();
     const ingress = objects.find((o) => o.kind === "Ingress")!;
@@ -137,6 +146,8 @@ describe("the Helm chart", () => {
     [["--set", "postgresql.enabled=false"], "/postgresql"],
     [["--set", "kafka.external.brokers=not a broker"], "/kafka/external/brokers"],
     [["--set", "image.pullPolicy=Sometimes"], "/image/pullPolicy"],
+    [["--set", "auth.jwtKeys=k:short"], "/auth/jwtKeys"],
+    [["--set", "auth.requireAuth={popcorn}"], "/auth/requireAuth/0"],
     [["--set", "services.movies.role=cinema"], "/services/movies/role"],
   ])("refuses bad values %j with a message naming the value", (args, message) => {
     const run = helm("template", "demo", CHART, ...args);

@@ -48,6 +48,7 @@ export async function startPlatform(
     const where = placement(config, options.owns ?? []);
     const { container, clients } = bindPorts(database.db, bus, where, config.auth);
     log.info({ placement: where }, "ports bound");
+    if (config.auth.ephemeralKey) log.warn("AUTH_JWT_KEYS is not set: tokens are signed with a key made up by this process and no other process accepts them");
     if (config.seedOnStart) await seedIfEmpty(container, log);
     const relay = config.outboxRelay ? new OutboxRelay(database.db, bus, log.child({ component: "outbox-relay" })) : undefined;
     relay?.start();

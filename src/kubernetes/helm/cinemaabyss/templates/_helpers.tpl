@@ -68,6 +68,9 @@ routes:
 {{- if .Values.services.users.enabled }}
   users: { percent: {{ .Values.migration.usersPercent | default 0 }}, gradual: true }
 {{- end }}
+{{- if .Values.services.auth.enabled }}
+  auth: { percent: {{ .Values.migration.authPercent | default 0 }}, gradual: true }
+{{- end }}
 {{- if .Values.services.payments.enabled }}
   payments: { percent: {{ .Values.migration.paymentsPercent | default 0 }}, gradual: true }
   subscriptions: { percent: {{ .Values.migration.subscriptionsPercent | default 0 }}, gradual: true }
