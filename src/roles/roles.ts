@@ -35,6 +35,15 @@ function needsPlatform(platform: Platform | undefined): Platform {
   return platform;
 }
 
+/** A role that serves one app on its own port (PORT moves it), owning these modules. */
+function serving(listener: "monolith" | "movies" | "users" | "payments" | "auth", owns: readonly ModuleName[], app: (p: Platform) => Listener["app"]): Role {
+  return {
+    usesDatabase: true,
+    owns,
+    listeners: ({ config, platform }) => [{ name: listener, port: config.port ?? config.ports[listener], app: app(needsPlatform(platform)) }],
+  };
+}
+
 /** The events API plus the consumer group, which stops after the server (nothing half-handled). */
 function eventsListener(p: Platform, port: number): Listener {
   const consumer = runEventsConsumer({ bus: p.bus, db: p.container.resolve(DATABASE), log: p.log.child({ component: "events-consumer" }) });
@@ -59,30 +68,11 @@ export const roles = {
       ];
     },
   },
-  monolith: {
-    usesDatabase: true,
-    listeners: ({ config, platform }) => [{ name: "monolith", port: config.port ?? config.ports.monolith, app: monolithApp(needsPlatform(platform)) }],
-  },
-  movies: {
-    usesDatabase: true,
-    owns: ["movies"],
-    listeners: ({ config, platform }) => [{ name: "movies", port: config.port ?? config.ports.movies, app: moviesApp(needsPlatform(platform)) }],
-  },
-  users: {
-    usesDatabase: true,
-    owns: ["users"],
-    listeners: ({ config, platform }) => [{ name: "users", port: config.port ?? config.ports.users, app: usersApp(needsPlatform(platform)) }],
-  },
-  payments: {
-    usesDatabase: true,
-    owns: ["payments", "subscriptions"],
-    listeners: ({ config, platform }) => [{ name: "payments", port: config.port ?? config.ports.payments, app: paymentsApp(needsPlatform(platform)) }],
-  },
-  auth: {
-    usesDatabase: true,
-    owns: ["auth"],
-    listeners: ({ config, platform }) => [{ name: "auth", port: config.port ?? config.ports.auth, app: authApp(needsPlatform(platform)) }],
-  },
+  monolith: serving("monolith", [], monolithApp),
+  movies: serving("movies", ["movies"], moviesApp),
+  users: serving("users", ["users"], usersApp),
+  payments: serving("payments", ["payments", "subscriptions"], paymentsApp),
+  auth: serving("auth", ["auth"], authApp),
   events: {
     usesDatabase: true,
     owns: ["events"],
