@@ -14,6 +14,7 @@ describe("forwarding headers", () => {
       address: "127.0.0.1",
       protocol: "http",
       requestId: "req-1",
+      userId: undefined,
     });
     expect(Object.fromEntries(h)).toEqual({
       authorization: "Bearer t",
@@ -22,5 +23,11 @@ describe("forwarding headers", () => {
       "x-forwarded-host": "cinema.example",
       "x-request-id": "req-1",
     });
+  });
+
+  it("passes X-User-Id only as the verified user, never the one the caller sent", () => {
+    const client = { address: undefined, protocol: "http" as const, requestId: "r" };
+    expect(upstreamHeaders(new Headers({ "x-user-id": "999" }), { ...client, userId: undefined }).has("x-user-id")).toBe(false);
+    expect(upstreamHeaders(new Headers({ "x-user-id": "999" }), { ...client, userId: "42" }).get("x-user-id")).toBe("42");
   });
 });

@@ -14,11 +14,14 @@ export interface ClientFacts {
   address: string | undefined;
   protocol: "http" | "https";
   requestId: string;
+  /** The user a verified token names; a caller-sent X-User-Id is never passed on as identity. */
+  userId: string | undefined;
 }
 
 /**
  * The headers the upstream receives: the client's end-to-end headers, X-Forwarded-For with this hop
- * appended, X-Forwarded-Proto/-Host kept when an outer proxy set them, and the request id.
+ * appended, X-Forwarded-Proto/-Host kept when an outer proxy set them, the request id, and the
+ * verified user id.
  */
 export function upstreamHeaders(incoming: Headers, client: ClientFacts): Headers {
   const headers = withoutHopByHop(incoming);
@@ -31,5 +34,7 @@ export function upstreamHeaders(incoming: Headers, client: ClientFacts): Headers
   if (!headers.has("x-forwarded-proto")) headers.set("x-forwarded-proto", client.protocol);
   if (!headers.has("x-forwarded-host") && host) headers.set("x-forwarded-host", host);
   headers.set("x-request-id", client.requestId);
+  headers.delete("x-user-id");
+  if (client.userId) headers.set("x-user-id", client.userId);
   return headers;
 }

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { getConnInfo } from "@hono/node-server/conninfo";
+import { peerAddress } from "../adapters/http/client-address.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { AppError } from "../contracts/app-error.ts";
 import { callerIdentity, type IdentityPolicy } from "./caller-identity.ts";
@@ -22,30 +22,20 @@ export interface ProxyDeps {
 // Only these are safe to send twice: a failed write is never retried on another target.
 const RETRYABLE = new Set(["GET", "HEAD"]);
 
-function clientAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined; // in-process call (tests, app.request): no socket
-  }
-}
-
 function upstreamRequest(c: Context, userId: string | undefined): UpstreamRequest {
   const url = new URL(c.req.url);
-  const request: UpstreamRequest = {
+  return {
     method: c.req.method,
     pathAndQuery: `${url.pathname}${url.search}`,
     headers: upstreamHeaders(c.req.raw.headers, {
-      address: clientAddress(c),
+      address: peerAddress(c),
       protocol: url.protocol === "https:" ? "https" : "http",
       requestId: c.get("requestId") as string,
+      userId,
     }),
     body: RETRYABLE.has(c.req.method) ? null : c.req.raw.body,
     signal: c.req.raw.signal,
   };
-  request.headers.delete("x-user-id");
-  if (userId) request.headers.set("x-user-id", userId);
-  return request;
 }
 
 /** The client's reply: the upstream's, minus hop-by-hop headers, saying which target served it. */

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { Agent, errors, request } from "undici";
+import { Agent, request } from "undici";
+import { isTimeout } from "../adapters/http/transport-errors.ts";
 import { UpstreamFailure, type FailureKind, type Target, type UpstreamRequest } from "./target.ts";
 
 export interface UrlTargetOptions {
@@ -13,9 +14,7 @@ const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 function failureKind(error: unknown, signal: AbortSignal): FailureKind {
   if (signal.aborted) return "client-gone";
-  if (error instanceof errors.ConnectTimeoutError || error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
-    return "timeout";
-  }
+  if (isTimeout(error)) return "timeout";
   const code = (error as { code?: string }).code;
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "EAI_AGAIN") return "connect";
   return "reset";

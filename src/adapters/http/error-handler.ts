@@ -1,27 +1,16 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, type ErrorCode } from "../../contracts/app-error.ts";
+import { AppError, errorStatus, type ErrorCode } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
 
-const codeOfStatus: Record<number, ErrorCode> = {
-  400: "INVALID_INPUT",
-  401: "UNAUTHORIZED",
-  404: "NOT_FOUND",
-  405: "METHOD_NOT_ALLOWED",
-  409: "CONFLICT",
-  429: "TOO_MANY_REQUESTS",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
-  502: "BAD_GATEWAY",
-  503: "UNAVAILABLE",
-  504: "GATEWAY_TIMEOUT",
-};
+// The inverse of the one code-to-status table (each status has one code).
+const codeOfStatus = new Map(Object.entries(errorStatus).map(([code, status]) => [status as number, code as ErrorCode]));
 
 /** Turns anything thrown into an AppError; what is not ours becomes INTERNAL with no detail. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
-    return new AppError(codeOfStatus[error.status] ?? "INTERNAL", error.message || "request failed");
+    return new AppError(codeOfStatus.get(error.status) ?? "INTERNAL", error.message || "request failed");
   }
   return new AppError("INTERNAL", "internal error");
 }

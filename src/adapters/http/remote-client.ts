@@ -1,4 +1,5 @@
-import { Agent, errors, request } from "undici";
+import { Agent, request } from "undici";
+import { isTimeout } from "./transport-errors.ts";
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import type { z } from "zod";
 import { AppError, isErrorCode } from "../../contracts/app-error.ts";
@@ -86,8 +87,7 @@ export class RemoteClient {
       });
       return { status: reply.statusCode, text: await reply.body.text() };
     } catch (error) {
-      const timedOut = error instanceof errors.ConnectTimeoutError || error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
-      throw new TransportFailure(this.service, timedOut ? `timed out (${(error as Error).message})` : (error as Error).message);
+      throw new TransportFailure(this.service, isTimeout(error) ? `timed out (${(error as Error).message})` : (error as Error).message);
     }
   }
 }

@@ -1,6 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { getConnInfo } from "@hono/node-server/conninfo";
-import type { Context } from "hono";
+import { clientAddress } from "../../adapters/http/client-address.ts";
 import { createRouter } from "../../adapters/http/create-app.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http/openapi-shapes.ts";
 import { bearerToken } from "../../adapters/tokens/access-tokens.ts";
@@ -51,20 +50,6 @@ const me = createRoute({
   summary: "The user the bearer token was issued to",
   responses: { 200: jsonReply("The user", Me), ...errorResponses(401) },
 });
-
-/**
- * The client's address for the per-address login limit: the last X-Forwarded-For entry, the one our
- * gateway appended (earlier entries are whatever the client claimed), else the socket's peer.
- */
-function clientAddress(c: Context): string | undefined {
-  const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
-  if (forwarded) return forwarded;
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
-}
 
 /** /api/auth over any AuthApi. */
 export function authRoutes(auth: AuthApi) {
