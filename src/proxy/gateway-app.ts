@@ -1,16 +1,16 @@
 import { Hono } from "hono";
 import type { GatewayConfig } from "../config/gateway-config.ts";
-import { withBaseMiddleware } from "../adapters/http/create-app.ts";
-import { probeRoutes } from "../adapters/http/probe-routes.ts";
+import { withBaseMiddleware } from "../adapters/http-server/create-app.ts";
+import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
-import { adminRoutes } from "./admin-routes.ts";
-import { GatewayMetrics } from "./gateway-metrics.ts";
-import { gatewayTargets, type InProcessApps } from "./gateway-targets.ts";
-import { proxyHandler } from "./proxy-handler.ts";
-import type { IdentityPolicy } from "./caller-identity.ts";
-import { RouteRegistry } from "./route-registry.ts";
-import { watchRouteFile } from "./route-file-watch.ts";
-import { TargetGuard } from "./target-guard.ts";
+import { adminRoutes } from "./control/admin-routes.ts";
+import { GatewayMetrics } from "./observe/gateway-metrics.ts";
+import { gatewayTargets, type InProcessApps } from "./targets/gateway-targets.ts";
+import { proxyHandler } from "./forwarding/proxy-handler.ts";
+import type { IdentityPolicy } from "./routing/caller-identity.ts";
+import { RouteRegistry } from "./routing/route-registry.ts";
+import { watchRouteFile } from "./control/route-file-watch.ts";
+import { TargetGuard } from "./targets/target-guard.ts";
 
 export interface Gateway {
   app: Hono;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routingPoint } from "./choose-target.ts";
+import { routingPoint } from "./routing/choose-target.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 import { forgedToken, TEST_KEYS, unsignedToken } from "../testing/test-tokens.ts";
 

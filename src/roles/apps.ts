@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { createApp, finishApp } from "../adapters/http/create-app.ts";
-import { healthRoutes } from "../adapters/http/health-routes.ts";
-import { probeRoutes } from "../adapters/http/probe-routes.ts";
+import { createApp, finishApp } from "../adapters/http-server/create-app.ts";
+import { healthRoutes } from "../adapters/http-server/health-routes.ts";
+import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
 import { MOVIES_API, moviesRoutes } from "../modules/movies/index.ts";
 import { PAYMENTS_API, paymentsRoutes, SUBSCRIPTIONS_API, subscriptionsRoutes } from "../modules/payments/index.ts";
 import { USERS_API, usersRoutes } from "../modules/users/index.ts";

@@ -5,7 +5,7 @@ import { AccessTokens } from "../adapters/tokens/access-tokens.ts";
 import { AUTH_API, AuthClient, AuthService, LoginLimiter } from "../modules/auth/index.ts";
 import { EVENT_BUS, type EventBus } from "../adapters/bus/event-bus.ts";
 import { DATABASE, type Database } from "../adapters/db/database.ts";
-import { RemoteClient } from "../adapters/http/remote-client.ts";
+import { RemoteClient } from "../adapters/http-client/remote-client.ts";
 import { EVENTS_API, EventsClient, EventsService } from "../modules/events/index.ts";
 import { MOVIES_API, MoviesClient, MoviesService } from "../modules/movies/index.ts";
 import { PAYMENTS_API, PaymentsClient, PaymentsService, SUBSCRIPTIONS_API, SubscriptionsClient, SubscriptionsService } from "../modules/payments/index.ts";

@@ -1,8 +1,8 @@
 import type { Config } from "../config/config.ts";
-import type { IdentityPolicy } from "../proxy/caller-identity.ts";
+import type { IdentityPolicy } from "../proxy/routing/caller-identity.ts";
 import { accessTokens } from "./port-bindings.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
-import type { FetchHandler } from "../proxy/app-target.ts";
+import type { FetchHandler } from "../proxy/targets/app-target.ts";
 import { createGateway } from "../proxy/gateway-app.ts";
 import { DATABASE } from "../adapters/db/database.ts";
 import { runEventsConsumer } from "../modules/events/index.ts";

@@ -1,5 +1,5 @@
 import type { InjectionToken } from "tsyringe";
-import { RemoteClient } from "../adapters/http/remote-client.ts";
+import { RemoteClient } from "../adapters/http-client/remote-client.ts";
 import type { Platform } from "../roles/platform.ts";
 import type { RoleName } from "../roles/roles.ts";
 import { startTestPlatform, startTestRole } from "./test-platform.ts";

@@ -1,5 +1,5 @@
 import { pino, type Logger } from "pino";
-import { currentRequest } from "../http/request-context.ts";
+import { currentRequest } from "../request-context/request-context.ts";
 
 export type { Logger };
 

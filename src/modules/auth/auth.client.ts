@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RemoteClient } from "../../adapters/http/remote-client.ts";
+import { RemoteClient } from "../../adapters/http-client/remote-client.ts";
 import { User } from "../users/index.ts";
 import { type AuthApi, type LoginInput, type RefreshInput, type RegisterInput, TokenReply } from "./auth.contract.ts";
 

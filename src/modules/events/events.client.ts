@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RemoteClient } from "../../adapters/http/remote-client.ts";
+import { RemoteClient } from "../../adapters/http-client/remote-client.ts";
 import type { EventType } from "../../contracts/domain-event.ts";
 import { EventReply, type EventInput, type EventsApi } from "./events.contract.ts";
 

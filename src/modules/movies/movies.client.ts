@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RemoteClient, queryString } from "../../adapters/http/remote-client.ts";
+import { RemoteClient, queryString } from "../../adapters/http-client/remote-client.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import { Movie, type MovieInput, type MoviesApi } from "./movies.contract.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RemoteClient, queryString } from "../../adapters/http/remote-client.ts";
+import { RemoteClient, queryString } from "../../adapters/http-client/remote-client.ts";
 import { Payment, type PaymentInput, type PaymentsApi, type UserRowsFilter } from "./payments.contract.ts";
 
 /** PaymentsApi over HTTP: a payments service somewhere else. */

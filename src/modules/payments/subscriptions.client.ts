@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RemoteClient, queryString } from "../../adapters/http/remote-client.ts";
+import { RemoteClient, queryString } from "../../adapters/http-client/remote-client.ts";
 import type { UserRowsFilter } from "./payments.contract.ts";
 import { Subscription, type SubscriptionInput, type SubscriptionsApi } from "./subscriptions.contract.ts";
 

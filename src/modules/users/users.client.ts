@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RemoteClient, queryString } from "../../adapters/http/remote-client.ts";
+import { RemoteClient, queryString } from "../../adapters/http-client/remote-client.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import { User, type UserInput, type UsersApi } from "./users.contract.ts";

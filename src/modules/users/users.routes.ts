@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../adapters/http/create-app.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../adapters/http/openapi-shapes.ts";
+import { createRouter } from "../../adapters/http-server/create-app.ts";
+import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
 import { User, UserInput, type UsersApi } from "./users.contract.ts";

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { AccessTokens, bearerToken, InvalidToken } from "../adapters/tokens/access-tokens.ts";
-import { AppError } from "../contracts/app-error.ts";
+import { AccessTokens, bearerToken, InvalidToken } from "../../adapters/tokens/access-tokens.ts";
+import { AppError } from "../../contracts/app-error.ts";
 import type { RouteDefinition } from "./route-table.ts";
 
 const MAX_KEY_LENGTH = 256;

@@ -3,7 +3,7 @@ import { isTimeout } from "./transport-errors.ts";
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import type { z } from "zod";
 import { AppError, isErrorCode } from "../../contracts/app-error.ts";
-import { currentRequest } from "./request-context.ts";
+import { currentRequest } from "../request-context/request-context.ts";
 
 /** No answer came from the remote service (refused, reset, timed out): not a domain error. */
 export class TransportFailure extends AppError {

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { Agent, request } from "undici";
-import { isTimeout } from "../adapters/http/transport-errors.ts";
+import { isTimeout } from "../../adapters/http-client/transport-errors.ts";
 import { UpstreamFailure, type FailureKind, type Target, type UpstreamRequest } from "./target.ts";
 
 export interface UrlTargetOptions {

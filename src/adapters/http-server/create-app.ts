@@ -8,9 +8,9 @@ import type { Logger } from "../logging/logger.ts";
 import { errorReply } from "./error-handler.ts";
 import { legacyJsonBody } from "./legacy-json-body.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
-import { requestContext } from "./request-context.ts";
+import { requestContext } from "../request-context/request-context.ts";
 import { requestLog } from "./request-log.ts";
-import { validationMessage } from "./validation-message.ts";
+import { validationMessage } from "../../contracts/validation-message.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "../../contracts/app-error.ts";
 import { RemoteClient, TransportFailure } from "./remote-client.ts";
-import { runInRequest } from "./request-context.ts";
+import { runInRequest } from "../request-context/request-context.ts";
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve())));

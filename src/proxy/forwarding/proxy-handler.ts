@@ -1,15 +1,15 @@
 import type { Context } from "hono";
-import { peerAddress } from "../adapters/http/client-address.ts";
-import type { Logger } from "../adapters/logging/logger.ts";
-import { AppError } from "../contracts/app-error.ts";
-import { callerIdentity, type IdentityPolicy } from "./caller-identity.ts";
-import { chooseSide } from "./choose-target.ts";
+import { peerAddress } from "../../adapters/http-server/client-address.ts";
+import type { Logger } from "../../adapters/logging/logger.ts";
+import { AppError } from "../../contracts/app-error.ts";
+import { callerIdentity, type IdentityPolicy } from "../routing/caller-identity.ts";
+import { chooseSide } from "../routing/choose-target.ts";
 import { upstreamHeaders, withoutHopByHop } from "./forwarding-headers.ts";
-import type { GatewayMetrics } from "./gateway-metrics.ts";
-import type { RouteRegistry } from "./route-registry.ts";
-import type { RouteDefinition } from "./route-table.ts";
-import { UpstreamFailure, type UpstreamRequest } from "./target.ts";
-import { TargetShed, type TargetGuard } from "./target-guard.ts";
+import type { GatewayMetrics } from "../observe/gateway-metrics.ts";
+import type { RouteRegistry } from "../routing/route-registry.ts";
+import type { RouteDefinition } from "../routing/route-table.ts";
+import { UpstreamFailure, type UpstreamRequest } from "../targets/target.ts";
+import { TargetShed, type TargetGuard } from "../targets/target-guard.ts";
 
 export interface ProxyDeps {
   registry: RouteRegistry;

@@ -1,4 +1,4 @@
-import { AppError } from "../contracts/app-error.ts";
+import { AppError } from "../../contracts/app-error.ts";
 import { matchesPrefix, type RouteDefinition, type RouteTableFile, type RouteWeightChange } from "./route-table.ts";
 
 /**

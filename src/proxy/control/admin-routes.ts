@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
-import { AppError } from "../contracts/app-error.ts";
-import { validationMessage } from "../adapters/http/validation-message.ts";
-import type { Logger } from "../adapters/logging/logger.ts";
-import type { RouteRegistry } from "./route-registry.ts";
-import { RouteWeightChange } from "./route-table.ts";
-import type { TargetGuard } from "./target-guard.ts";
+import { AppError } from "../../contracts/app-error.ts";
+import { validationMessage } from "../../contracts/validation-message.ts";
+import type { Logger } from "../../adapters/logging/logger.ts";
+import type { RouteRegistry } from "../routing/route-registry.ts";
+import { RouteWeightChange } from "../routing/route-table.ts";
+import type { TargetGuard } from "../targets/target-guard.ts";
 
 /** What GET /admin/routes shows: the table with live weights, and each target's counters and breaker. */
 export function routesReport(registry: RouteRegistry, guards: ReadonlyMap<string, TargetGuard>) {

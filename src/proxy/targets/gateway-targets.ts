@@ -1,6 +1,6 @@
-import { splittableRoutes, type GatewayConfig } from "../config/gateway-config.ts";
+import { splittableRoutes, type GatewayConfig } from "../../config/gateway-config.ts";
 import { appTarget, type FetchHandler } from "./app-target.ts";
-import type { RouteDefinition } from "./route-table.ts";
+import type { RouteDefinition } from "../routing/route-table.ts";
 import type { Target } from "./target.ts";
 import { urlTarget } from "./url-target.ts";
 

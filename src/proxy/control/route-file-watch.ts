@@ -1,9 +1,9 @@
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { validationMessage } from "../adapters/http/validation-message.ts";
-import type { Logger } from "../adapters/logging/logger.ts";
-import type { RouteRegistry } from "./route-registry.ts";
-import { RouteTableFile } from "./route-table.ts";
+import { validationMessage } from "../../contracts/validation-message.ts";
+import type { Logger } from "../../adapters/logging/logger.ts";
+import type { RouteRegistry } from "../routing/route-registry.ts";
+import { RouteTableFile } from "../routing/route-table.ts";
 
 // Polling, not fs.watch: a Kubernetes ConfigMap update swaps a symlink, which inotify on the
 // file itself does not see; a stat every half second does, well inside the 2 s promise.

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { BreakerState } from "./target-guard.ts";
+import type { BreakerState } from "../targets/target-guard.ts";
 
 const breakerValue: Record<BreakerState, number> = { closed: 0, open: 1, "half-open": 2 };
 

@@ -10,7 +10,7 @@ import {
   type CircuitBreakerPolicy,
   type BulkheadPolicy,
 } from "cockatiel";
-import type { BreakerLimits } from "../config/gateway-config.ts";
+import type { BreakerLimits } from "../../config/gateway-config.ts";
 import { UpstreamFailure, type Target, type UpstreamRequest } from "./target.ts";
 
 export type BreakerState = "closed" | "open" | "half-open";
