@@ -2,7 +2,8 @@ import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { createLogger } from "./adapters/logging/logger.ts";
 import { startPlatform } from "./roles/platform.ts";
-import { isRoleName, roles } from "./roles/roles.ts";
+import { rolesOf } from "./roles/roles.ts";
+import { moduleRegistry } from "./modules/registry.ts";
 import { startRole } from "./roles/run-role.ts";
 import { seedIfEmpty } from "./seed/seed.ts";
 
@@ -13,7 +14,7 @@ export async function main(what: string): Promise<void> {
   let config;
   try {
     // The composition root is the only reader of process.env.
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, moduleRegistry);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -28,7 +29,8 @@ export async function main(what: string): Promise<void> {
     await platform.close();
     return;
   }
-  if (!isRoleName(what)) {
+  const roles = rolesOf(config);
+  if (!Object.hasOwn(roles, what)) {
     process.stderr.write(`Unknown role or command '${what}'. Roles: ${Object.keys(roles).join(", ")}; commands: ${commands.join(", ")}\n`);
     process.exit(2);
   }

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig as loadConfigOf } from "./config.ts";
+import { moduleRegistry } from "../modules/registry.ts";
+
+const loadConfig = (env: Record<string, string | undefined>) => loadConfigOf(env, moduleRegistry);
 
 describe("loadConfig", () => {
   it("defaults to the legacy ports and the embedded database", () => {
     const config = loadConfig({});
-    expect(config.ports).toEqual({ monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084, auth: 8085 });
+    expect(config.monolithPort).toBe(8080);
+    expect(Object.fromEntries(config.modules.map((m) => [m.module.name, m.port]))).toEqual({ movies: 8081, events: 8082, users: 8083, payments: 8084, auth: 8085 });
     expect(config.bus).toEqual({ kind: "in-process" });
     expect(config.database).toEqual({ kind: "pglite", dataDir: ".data/pglite" });
     expect(config.seedOnStart).toBe(true);
@@ -80,9 +84,33 @@ describe("loadConfig", () => {
       MOVIES_MIGRATION_PERCENT: "30",
     });
     expect(gateway.monolithUrl).toBe("http://monolith:8080");
-    expect(gateway.routes.movies).toEqual({ serviceUrl: "http://movies-service:8081", percent: 30, gradual: true });
-    expect(gateway.routes.users).toEqual({ serviceUrl: undefined, percent: 0, gradual: true });
-    expect(loadConfig({ GRADUAL_MIGRATION: "false" }).gateway.routes.movies.gradual).toBe(false);
+    const route = (name: string, config = { gateway }) => config.gateway.routes.find((r) => r.name === name);
+    expect(route("movies")).toMatchObject({ prefixes: ["/api/movies"], serviceUrl: "http://movies-service:8081", percent: 30, gradual: true, inMonolith: true });
+    expect(route("users")).toMatchObject({ serviceUrl: undefined, percent: 0, gradual: true });
+    expect(route("events")).toMatchObject({ inMonolith: false, localUrl: "http://127.0.0.1:8082" });
+    expect(route("movies", loadConfig({ GRADUAL_MIGRATION: "false" }))?.gradual).toBe(false);
     expect(loadConfig({}).gateway.port).toBe(8000);
+  });
+
+  it("derives every module's variables from the registry, legacy names kept", () => {
+    const config = loadConfig({ USERS_SERVICE_URL: "http://users:8083", USERS_PORT: "9083", AUTH_MIGRATION_PERCENT: "20" });
+    const users = config.modules.find((m) => m.module.name === "users");
+    expect(users).toMatchObject({ port: 9083, serviceUrl: "http://users:8083", percent: 0 });
+    expect(config.modules.find((m) => m.module.name === "auth")?.percent).toBe(20);
+  });
+
+  it.each([
+    ["SUBSCRIPTIONS_SERVICE_URL", "http://subs:1", "SUBSCRIPTIONS_SERVICE_URL: subscriptions is part of the payments module: set PAYMENTS_SERVICE_URL"],
+    ["SUBSCRIPTIONS_MIGRATION_PERCENT", "10", "SUBSCRIPTIONS_MIGRATION_PERCENT: subscriptions is part of the payments module: set PAYMENTS_MIGRATION_PERCENT"],
+    ["EVENTS_MIGRATION_PERCENT", "10", "EVENTS_MIGRATION_PERCENT: events never lived in the monolith"],
+  ])("refuses %s: a setting that would let a module's parts disagree", (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it("routes /api/subscriptions with payments: PAYMENTS_SERVICE_URL alone moves both, in the monolith and at the gateway", () => {
+    const config = loadConfig({ PAYMENTS_SERVICE_URL: "http://payments:8084" });
+    const payments = config.gateway.routes.find((r) => r.name === "payments");
+    expect(payments).toMatchObject({ prefixes: ["/api/payments", "/api/subscriptions"], serviceUrl: "http://payments:8084" });
+    expect(config.gateway.routes.some((r) => r.name === "subscriptions")).toBe(false);
   });
 });

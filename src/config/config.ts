@@ -2,6 +2,8 @@ import { z } from "zod";
 import { flag, port, positiveInt } from "./env-values.ts";
 import { gatewayConfig, gatewayEnv, type GatewayConfig } from "./gateway-config.ts";
 import { authConfig, authEnv, type AuthConfig } from "./auth-config.ts";
+import { moduleEnv, moduleSettings, type ModuleSettings } from "./module-env.ts";
+import { checkRegistry, type ModuleDescriptor } from "../modules/module-descriptor.ts";
 
 /** Thrown when the environment does not describe a runnable platform; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -15,11 +17,10 @@ const postgresUrl = z
   });
 
 // Empty strings count as unset: `FOO=` in a shell or a compose file means "no value".
-const envSchema = z.object({
+const baseEnv = {
   PORT: port.optional(),
   HOST: z.string().min(1).default("0.0.0.0"),
   MONOLITH_PORT: port.default(8080),
-  MOVIES_PORT: port.default(8081),
   DB_CONNECTION_STRING: postgresUrl.optional(),
   DATABASE_URL: postgresUrl.optional(),
   DB_POOL_MAX: positiveInt("a positive whole number").default(10),
@@ -27,10 +28,6 @@ const envSchema = z.object({
   SEED_ON_START: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
-  EVENTS_PORT: port.default(8082),
-  USERS_PORT: port.default(8083),
-  PAYMENTS_PORT: port.default(8084),
-  AUTH_PORT: port.default(8085),
   KAFKA_BROKERS: z
     .string()
     .refine((v) => v.split(",").every((b) => /^[\w.-]+:\d{1,5}$/.test(b.trim())), "must be a comma list of host:port")
@@ -41,14 +38,11 @@ const envSchema = z.object({
   OUTBOX_RELAY: flag.default(true),
   ...gatewayEnv,
   ...authEnv,
-});
+};
 
 export type BusConfig =
   | { kind: "kafka"; brokers: string[]; partitions: number; publishTimeoutMs: number }
   | { kind: "in-process" };
-
-export const moduleNames = ["users", "movies", "payments", "subscriptions", "events", "auth"] as const;
-export type ModuleName = (typeof moduleNames)[number];
 
 export type DatabaseConfig =
   | { kind: "postgres"; url: string; poolMax: number }
@@ -58,16 +52,16 @@ export interface Config {
   /** Port of a single-role process; undefined means the role's legacy default. */
   port: number | undefined;
   host: string;
-  ports: { monolith: number; movies: number; events: number; users: number; payments: number; auth: number };
+  monolithPort: number;
+  /** Every module of the registry, in its order, with its port, service URL and percent. */
+  modules: readonly ModuleSettings[];
   bus: BusConfig;
-  /** `<NAME>_SERVICE_URL` by module: where that module runs when it is not in this process. */
-  remotes: Partial<Record<ModuleName, string>>;
   /** Whether this process relays the outbox to the bus (one relay per database is enough; several are safe). */
   outboxRelay: boolean;
   database: DatabaseConfig;
   /** Load the seed data at start (idempotent); on by default only for the embedded database. */
   seedOnStart: boolean;
-  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  logLevel: z.output<typeof baseEnv.LOG_LEVEL>;
   shutdownTimeoutMs: number;
   gateway: Readonly<GatewayConfig>;
   auth: Readonly<AuthConfig>;
@@ -81,14 +75,20 @@ function withoutEmptyValues(env: Record<string, string | undefined>): Record<str
   return out;
 }
 
-/** Reads and validates the environment once; throws ConfigError naming each bad variable and what it allows. */
-export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+/**
+ * Reads and validates the environment once, for the modules of the registry; throws ConfigError
+ * naming each bad variable and what it allows.
+ */
+export function loadConfig(env: Record<string, string | undefined>, modules: readonly ModuleDescriptor[]): Readonly<Config> {
+  checkRegistry(modules);
+  const envSchema = z.object({ ...baseEnv, ...moduleEnv(modules) });
   const parsed = envSchema.safeParse(withoutEmptyValues(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const e = parsed.data;
+  const e = parsed.data as z.output<z.ZodObject<typeof baseEnv>> & Record<string, unknown>;
+  const settings = moduleSettings(modules, e);
   const url = e.DB_CONNECTION_STRING ?? e.DATABASE_URL;
   const database: DatabaseConfig = url
     ? { kind: "postgres", url, poolMax: e.DB_POOL_MAX }
@@ -96,31 +96,19 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    ports: Object.freeze({ monolith: e.MONOLITH_PORT, movies: e.MOVIES_PORT, events: e.EVENTS_PORT, users: e.USERS_PORT, payments: e.PAYMENTS_PORT, auth: e.AUTH_PORT }),
+    monolithPort: e.MONOLITH_PORT,
+    modules: Object.freeze(settings),
     bus: Object.freeze(
       e.KAFKA_BROKERS
         ? { kind: "kafka" as const, brokers: e.KAFKA_BROKERS, partitions: e.KAFKA_PARTITIONS, publishTimeoutMs: e.KAFKA_PUBLISH_TIMEOUT_MS }
         : { kind: "in-process" as const },
     ),
     outboxRelay: e.OUTBOX_RELAY,
-    remotes: Object.freeze(
-      Object.fromEntries(
-        Object.entries({
-          users: e.USERS_SERVICE_URL,
-          movies: e.MOVIES_SERVICE_URL,
-          payments: e.PAYMENTS_SERVICE_URL,
-          // Subscriptions live in the payments module: its service serves both unless told otherwise.
-          subscriptions: e.SUBSCRIPTIONS_SERVICE_URL ?? e.PAYMENTS_SERVICE_URL,
-          events: e.EVENTS_SERVICE_URL,
-          auth: e.AUTH_SERVICE_URL,
-        }).filter(([, url]) => url !== undefined),
-      ),
-    ),
     database: Object.freeze(database),
     seedOnStart: e.SEED_ON_START ?? database.kind === "pglite",
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    gateway: Object.freeze(gatewayConfig(e)),
+    gateway: Object.freeze(gatewayConfig(e, settings)),
     auth: Object.freeze(authConfig(e)),
   });
 }

@@ -1,22 +1,12 @@
 import { z } from "zod";
-import { flag, httpUrl, percent, port, positiveInt } from "./env-values.ts";
+import { flag, httpUrl, port, positiveInt } from "./env-values.ts";
+import type { ModuleSettings } from "./module-env.ts";
 
 /** The gateway's part of the environment; legacy names (MONOLITH_URL, GRADUAL_MIGRATION, ...) kept. */
 export const gatewayEnv = {
   GATEWAY_PORT: port.default(8000),
   MONOLITH_URL: httpUrl.optional(),
-  MOVIES_SERVICE_URL: httpUrl.optional(),
-  EVENTS_SERVICE_URL: httpUrl.optional(),
-  USERS_SERVICE_URL: httpUrl.optional(),
-  PAYMENTS_SERVICE_URL: httpUrl.optional(),
-  SUBSCRIPTIONS_SERVICE_URL: httpUrl.optional(),
-  AUTH_SERVICE_URL: httpUrl.optional(),
   GRADUAL_MIGRATION: flag.default(true),
-  MOVIES_MIGRATION_PERCENT: percent.default(0),
-  USERS_MIGRATION_PERCENT: percent.default(0),
-  PAYMENTS_MIGRATION_PERCENT: percent.default(0),
-  SUBSCRIPTIONS_MIGRATION_PERCENT: percent.default(0),
-  AUTH_MIGRATION_PERCENT: percent.default(0),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters (it guards traffic shifting)").optional(),
   GATEWAY_CONFIG: z.string().min(1).optional(),
   GATEWAY_CONNECT_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(2_000),
@@ -30,13 +20,17 @@ export const gatewayEnv = {
 
 type GatewayEnv = z.output<z.ZodObject<typeof gatewayEnv>>;
 
-/** The module-owned routes the gateway can split between the monolith and a service of their own. */
-export const splittableRoutes = ["users", "movies", "payments", "subscriptions", "auth"] as const;
-export type SplittableRoute = (typeof splittableRoutes)[number];
-
+/** One route of the gateway: a module's prefixes, its legacy target and its service target. */
 export interface RouteEnv {
-  /** The extracted service's URL; undefined where it runs in this process or does not exist. */
+  /** The module's name: the route's name in the admin API and the route file. */
+  name: string;
+  prefixes: readonly string[];
+  /** True: the monolith is the legacy target. False: the module's own service is the only target. */
+  inMonolith: boolean;
+  /** The extracted service's URL (`<NAME>_SERVICE_URL`); undefined where it runs in this process or does not exist. */
   serviceUrl: string | undefined;
+  /** Where the module's service listens on this host by default (`<NAME>_PORT`): the last resort of a module with no other target. */
+  localUrl: string;
   percent: number;
   gradual: boolean;
 }
@@ -53,8 +47,9 @@ export interface GatewayConfig {
   port: number;
   /** Undefined: the monolith is in this process (all-in-one) or at its legacy local address (proxy role). */
   monolithUrl: string | undefined;
-  eventsUrl: string | undefined;
-  routes: Record<SplittableRoute, RouteEnv>;
+  /** Where the monolith listens on this host by default (`MONOLITH_PORT`). */
+  monolithLocalUrl: string;
+  routes: readonly RouteEnv[];
   adminToken: string | undefined;
   configFile: string | undefined;
   connectTimeoutMs: number;
@@ -62,20 +57,22 @@ export interface GatewayConfig {
   breaker: BreakerLimits;
 }
 
-export function gatewayConfig(e: GatewayEnv): GatewayConfig {
-  // GRADUAL_MIGRATION is the legacy switch of the movies migration only; other routes start gradual.
-  const route = (serviceUrl: string | undefined, pct: number, gradual = true): RouteEnv => ({ serviceUrl, percent: pct, gradual });
+/** The gateway's settings: one route per module of the registry, in its order. */
+export function gatewayConfig(e: GatewayEnv & { MONOLITH_PORT: number }, modules: readonly ModuleSettings[]): GatewayConfig {
   return {
     port: e.GATEWAY_PORT,
     monolithUrl: e.MONOLITH_URL,
-    eventsUrl: e.EVENTS_SERVICE_URL,
-    routes: {
-      users: route(e.USERS_SERVICE_URL, e.USERS_MIGRATION_PERCENT),
-      movies: route(e.MOVIES_SERVICE_URL, e.MOVIES_MIGRATION_PERCENT, e.GRADUAL_MIGRATION),
-      payments: route(e.PAYMENTS_SERVICE_URL, e.PAYMENTS_MIGRATION_PERCENT),
-      subscriptions: route(e.SUBSCRIPTIONS_SERVICE_URL, e.SUBSCRIPTIONS_MIGRATION_PERCENT),
-      auth: route(e.AUTH_SERVICE_URL, e.AUTH_MIGRATION_PERCENT),
-    },
+    monolithLocalUrl: `http://127.0.0.1:${e.MONOLITH_PORT}`,
+    routes: modules.map(({ module, serviceUrl, percent, port: modulePort }) => ({
+      name: module.name,
+      prefixes: module.routePrefixes,
+      inMonolith: module.inMonolith,
+      serviceUrl,
+      localUrl: `http://127.0.0.1:${modulePort}`,
+      percent,
+      // GRADUAL_MIGRATION=false: the migration is finished, every route with a service goes to it.
+      gradual: e.GRADUAL_MIGRATION,
+    })),
     adminToken: e.ADMIN_TOKEN,
     configFile: e.GATEWAY_CONFIG,
     connectTimeoutMs: e.GATEWAY_CONNECT_TIMEOUT_MS,

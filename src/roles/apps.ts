@@ -2,11 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createApp, finishApp } from "../adapters/http-server/create-app.ts";
 import { healthRoutes } from "../adapters/http-server/health-routes.ts";
 import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
-import { MOVIES_API, moviesRoutes } from "../modules/movies/index.ts";
-import { PAYMENTS_API, paymentsRoutes, SUBSCRIPTIONS_API, subscriptionsRoutes } from "../modules/payments/index.ts";
-import { USERS_API, usersRoutes } from "../modules/users/index.ts";
-import { EVENTS_API, eventsRoutes } from "../modules/events/index.ts";
-import { AUTH_API, authRoutes } from "../modules/auth/index.ts";
+import type { ModuleDescriptor } from "../modules/module-descriptor.ts";
 import type { Platform } from "./platform.ts";
 
 /** Probes of a role with a database: ready while the database and the bus answer. */
@@ -14,55 +10,27 @@ function probes(platform: Platform) {
   return probeRoutes({ database: () => platform.database.ping(), broker: () => platform.bus.ping() });
 }
 
-// Health first: "/api/movies/health" must win over "/api/movies/{id}".
-function withHealth(platform: Platform, paths: string[]): OpenAPIHono {
-  return createApp(platform.log).route("/", probes(platform)).route("/", healthRoutes(paths, () => platform.database.ping()));
+/**
+ * An app serving these modules' routes: probes, `/health` and each module's health path (a module
+ * that answers its own health, as events does for its broker, keeps it; the others follow the
+ * database), then the routes. Health comes first: "/api/movies/health" must win over "/api/movies/{id}".
+ */
+function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: string): OpenAPIHono {
+  const routers = modules.map((m) => m.routes(platform.container));
+  const answered = new Set(routers.flatMap((r) => r.routes.filter((route) => route.method === "GET").map((route) => route.path)));
+  const healthPaths = ["/health", ...modules.map((m) => m.healthPath)].filter((path) => !answered.has(path));
+  const app = createApp(platform.log).route("/", probes(platform)).route("/", healthRoutes(healthPaths, () => platform.database.ping()));
+  for (const router of routers) app.route("/", router);
+  return finishApp(app, title);
 }
 
-/** The monolith's API: every legacy endpoint, as the legacy monolith on 8080 served it. */
+/** The monolith's API: every module that lived in it, as the legacy monolith on 8080 served them. */
 export function monolithApp(platform: Platform): OpenAPIHono {
-  const r = platform.container;
-  const app = withHealth(platform, ["/health", "/api/movies/health"])
-    .route("/", usersRoutes(r.resolve(USERS_API)))
-    .route("/", moviesRoutes(r.resolve(MOVIES_API)))
-    .route("/", paymentsRoutes(r.resolve(PAYMENTS_API)))
-    .route("/", subscriptionsRoutes(r.resolve(SUBSCRIPTIONS_API)))
-    .route("/", authRoutes(r.resolve(AUTH_API)));
-  return finishApp(app, "CinemaAbyss monolith");
+  const modules = platform.config.modules.filter(({ module }) => module.inMonolith).map(({ module }) => module);
+  return appOf(platform, modules, "CinemaAbyss monolith");
 }
 
-/** The movies service's API: the first module extracted from the monolith, same routes, same code. */
-export function moviesApp(platform: Platform): OpenAPIHono {
-  const app = withHealth(platform, ["/health", "/api/movies/health"]).route(
-    "/",
-    moviesRoutes(platform.container.resolve(MOVIES_API)),
-  );
-  return finishApp(app, "CinemaAbyss movies service");
-}
-
-/** A users service: the users module alone. */
-export function usersApp(platform: Platform): OpenAPIHono {
-  const app = withHealth(platform, ["/health", "/api/users/health"]).route("/", usersRoutes(platform.container.resolve(USERS_API)));
-  return finishApp(app, "CinemaAbyss users service");
-}
-
-/** A payments service: payments and subscriptions, the payments module alone. */
-export function paymentsApp(platform: Platform): OpenAPIHono {
-  const r = platform.container;
-  const app = withHealth(platform, ["/health", "/api/payments/health"])
-    .route("/", paymentsRoutes(r.resolve(PAYMENTS_API)))
-    .route("/", subscriptionsRoutes(r.resolve(SUBSCRIPTIONS_API)));
-  return finishApp(app, "CinemaAbyss payments service");
-}
-
-/** The auth service: registration, login, tokens. */
-export function authApp(platform: Platform): OpenAPIHono {
-  const app = withHealth(platform, ["/health", "/api/auth/health"]).route("/", authRoutes(platform.container.resolve(AUTH_API)));
-  return finishApp(app, "CinemaAbyss auth service");
-}
-
-/** The events service's API: publish events, and its health that follows the broker. */
-export function eventsApp(platform: Platform): OpenAPIHono {
-  const app = createApp(platform.log).route("/", probes(platform)).route("/", eventsRoutes(platform.container.resolve(EVENTS_API)));
-  return finishApp(app, "CinemaAbyss events service");
+/** One module's own service: the same routes, the same code, alone. */
+export function moduleApp(platform: Platform, module: ModuleDescriptor): OpenAPIHono {
+  return appOf(platform, [module], module.title);
 }

@@ -1,6 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { beforeAll, describe, expect, it } from "vitest";
+import { envPrefix } from "../modules/module-descriptor.ts";
+import { moduleRegistry } from "../modules/registry.ts";
 
 // The bundles are what images run: build them, then start each one as plain `node dist/<role>.mjs`.
 beforeAll(() => {
@@ -8,6 +10,8 @@ beforeAll(() => {
 }, 120_000);
 
 const baseEnv = { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info" };
+
+const allPortsFree = { MONOLITH_PORT: "0", GATEWAY_PORT: "0", ...Object.fromEntries(moduleRegistry.map((m) => [`${envPrefix(m.name)}_PORT`, "0"])) };
 
 /** Starts a bundle and resolves with the ports it logged as listening. */
 function startBundle(role: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
@@ -18,7 +22,7 @@ function startBundle(role: string, env: Record<string, string> = {}): Promise<{ 
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const entry = JSON.parse(line);
       if (entry.msg === "listening") ports[entry.service] = entry.port;
-      if (entry.msg === "listening" && Object.keys(ports).length === (role === "all-in-one" ? 4 : 1)) resolve({ child, ports });
+      if (entry.msg === "listening" && Object.keys(ports).length === (role === "all-in-one" ? 2 + moduleRegistry.length : 1)) resolve({ child, ports });
     });
   });
 }
@@ -34,7 +38,7 @@ describe("role bundles", () => {
     ["all-in-one", "movies", "/api/movies/health"],
     ["proxy", "gateway", "/health"],
   ])("dist/%s.mjs serves its API and exits 0 on SIGTERM", async (role, listener, path) => {
-    const { child, ports } = await startBundle(role, role === "all-in-one" ? { MONOLITH_PORT: "0", MOVIES_PORT: "0", GATEWAY_PORT: "0", EVENTS_PORT: "0" } : {});
+    const { child, ports } = await startBundle(role, role === "all-in-one" ? allPortsFree : {});
     const res = await fetch(`http://127.0.0.1:${ports[listener]}${path}`);
     expect(res.status).toBe(200);
     const exited = exitCode(child);

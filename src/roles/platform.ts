@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import type { DependencyContainer } from "tsyringe";
-import type { Config, ModuleName } from "../config/config.ts";
+import type { Config } from "../config/config.ts";
 import type { DatabaseHandle, OpenDatabaseOptions } from "../adapters/db/database.ts";
 import { openDatabase } from "../adapters/db/open-database.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
@@ -8,15 +8,13 @@ import { seedIfEmpty } from "../seed/seed.ts";
 import type { EventBus } from "../adapters/bus/event-bus.ts";
 import { openEventBus } from "../adapters/bus/open-event-bus.ts";
 import { OutboxRelay } from "../adapters/outbox/outbox-relay.ts";
-import { topicOf } from "../contracts/domain-event.ts";
-import { dlqOf } from "../modules/events/index.ts";
 import { bindPorts, placement, type Placement } from "./port-bindings.ts";
 
 export interface PlatformOptions extends OpenDatabaseOptions {
   /** A bus to use instead of the configured one (tests that take the broker away). */
   bus?: EventBus;
   /** The modules this process serves as their own service: never bound to a remote client here. */
-  owns?: readonly ModuleName[];
+  owns?: readonly string[];
 }
 
 /** One running platform: its database and a container with every port bound. */
@@ -42,11 +40,11 @@ export async function startPlatform(
   const bus = options.bus ?? openEventBus(config.bus, `cinemaabyss-${process.pid}`, log);
   try {
     await database.migrate();
-    const topics = Object.values(topicOf);
+    const topics = config.modules.flatMap(({ module }) => module.topics ?? []);
     // In the background: a broker that is away must not stop writes; the relay keeps their events.
-    bus.ensureTopics([...topics, ...topics.map(dlqOf)]).catch((error: Error) => log.warn({ err: error.message }, "topics not ensured yet"));
+    bus.ensureTopics(topics).catch((error: Error) => log.warn({ err: error.message }, "topics not ensured yet"));
     const where = placement(config, options.owns ?? []);
-    const { container, clients } = bindPorts(database.db, bus, where, config.auth);
+    const { container, clients } = bindPorts(database.db, bus, where, config);
     log.info({ placement: where }, "ports bound");
     if (config.auth.ephemeralKey) log.warn("AUTH_JWT_KEYS is not set: tokens are signed with a key made up by this process and no other process accepts them");
     if (config.seedOnStart) await seedIfEmpty(container, log);

@@ -2,7 +2,7 @@ import type { Config } from "../config/config.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { listen, type Listening } from "./listen.ts";
 import { startPlatform, type Platform, type PlatformOptions } from "./platform.ts";
-import { roles, type Listener, type Role, type RoleName } from "./roles.ts";
+import { rolesOf, type Listener, type Role } from "./roles.ts";
 
 export interface RunningRole {
   /** Undefined for a role without a database (the gateway). */
@@ -13,8 +13,10 @@ export interface RunningRole {
 }
 
 /** Starts a role's platform and servers; the caller decides when to stop (signals, tests). */
-export async function startRole(role: RoleName, config: Readonly<Config>, log: Logger, options: PlatformOptions = {}): Promise<RunningRole> {
-  const spec: Role = roles[role];
+export async function startRole(role: string, config: Readonly<Config>, log: Logger, options: PlatformOptions = {}): Promise<RunningRole> {
+  const roles = rolesOf(config);
+  if (!Object.hasOwn(roles, role)) throw new Error(`unknown role '${role}'; roles: ${Object.keys(roles).join(", ")}`);
+  const spec: Role = roles[role]!;
   const platform = spec.usesDatabase ? await startPlatform(config, log, { owns: spec.owns ?? [], ...options }) : undefined;
   const closePlatform = async () => platform?.close();
   let listeners: Listener[] = [];

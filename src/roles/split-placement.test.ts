@@ -20,7 +20,7 @@ describe("monolith with USERS_SERVICE_URL", () => {
   });
 
   it("binds the users port to the remote client and the rest in-process", () => {
-    expect(monolith.platform!.placement).toEqual({ users: usersUrl, movies: "in-process", payments: "in-process", subscriptions: "in-process", events: "in-process", auth: "in-process" });
+    expect(monolith.platform!.placement).toEqual({ users: usersUrl, movies: "in-process", payments: "in-process", events: "in-process", auth: "in-process" });
     // The users service itself never calls itself, whatever URL it is given.
     expect(users.platform!.placement.users).toBe("in-process");
   });

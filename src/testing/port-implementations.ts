@@ -1,7 +1,6 @@
 import type { InjectionToken } from "tsyringe";
 import { RemoteClient } from "../adapters/http-client/remote-client.ts";
 import type { Platform } from "../roles/platform.ts";
-import type { RoleName } from "../roles/roles.ts";
 import { startTestPlatform, startTestRole } from "./test-platform.ts";
 
 export interface PortUnderTest<T> {
@@ -17,7 +16,7 @@ export interface PortUnderTest<T> {
  */
 export function implementationsOf<T>(
   token: InjectionToken<T>,
-  role: RoleName,
+  role: string,
   listener: string,
   client: (http: RemoteClient) => T,
 ): [string, () => Promise<PortUnderTest<T>>][] {

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "../config/config.ts";
+import { moduleRegistry } from "../modules/registry.ts";
 import { createLogger } from "../adapters/logging/logger.ts";
 import type { EventBus } from "../adapters/bus/event-bus.ts";
 import { openEventBus } from "../adapters/bus/open-event-bus.ts";
 
 /** The bus of the test tier: the real broker named by KAFKA_BROKERS (CI), else the in-process log. */
 export function openTestBus(): EventBus {
-  return openEventBus(loadConfig(process.env).bus, `test-${randomBytes(3).toString("hex")}`, createLogger("silent"));
+  return openEventBus(loadConfig(process.env, moduleRegistry).bus, `test-${randomBytes(3).toString("hex")}`, createLogger("silent"));
 }
 
 /** A name no other test uses, so suites sharing one broker never see each other's messages. */

@@ -5,7 +5,9 @@ import { createLogger } from "../adapters/logging/logger.ts";
 import { startPlatform, type Platform } from "../roles/platform.ts";
 import type { EventBus } from "../adapters/bus/event-bus.ts";
 import { startRole, type RunningRole } from "../roles/run-role.ts";
-import type { RoleName } from "../roles/roles.ts";
+import type { ModuleDescriptor } from "../modules/module-descriptor.ts";
+import { envPrefix } from "../modules/module-descriptor.ts";
+import { moduleRegistry } from "../modules/registry.ts";
 
 export interface TestPlatform {
   platform: Platform;
@@ -18,8 +20,11 @@ export interface TestPlatform {
  * Each caller gets a database of its own: in-memory PGlite for `npm test`, or a fresh database on the
  * PostgreSQL server named by DB_CONNECTION_STRING (the CI tier), dropped again on close.
  */
-async function isolatedConfig(overrides: Record<string, string> = {}): Promise<{ config: Readonly<Config>; drop(): Promise<void> }> {
-  const base = loadConfig({ ...process.env, ...overrides, PGLITE_DATA_DIR: "memory://", SEED_ON_START: "false" });
+async function isolatedConfig(
+  overrides: Record<string, string> = {},
+  modules: readonly ModuleDescriptor[] = moduleRegistry,
+): Promise<{ config: Readonly<Config>; drop(): Promise<void> }> {
+  const base = loadConfig({ ...process.env, ...overrides, PGLITE_DATA_DIR: "memory://", SEED_ON_START: "false" }, modules);
   if (base.database.kind !== "postgres") return { config: base, drop: async () => {} };
 
   const serverUrl = base.database.url;
@@ -59,9 +64,17 @@ export async function startTestPlatform(options: { bus?: EventBus; env?: Record<
   };
 }
 
-/** A role listening on 127.0.0.1 on free ports: for tests over real HTTP. */
-export async function startTestRole(role: RoleName, env: Record<string, string> = {}): Promise<RunningRole> {
-  const { config, drop } = await isolatedConfig({ HOST: "127.0.0.1", PORT: "0", MONOLITH_PORT: "0", MOVIES_PORT: "0", GATEWAY_PORT: "0", EVENTS_PORT: "0", ...env });
+/** Every listener of the platform on a free port. */
+function anyFreePorts(modules: readonly ModuleDescriptor[]): Record<string, string> {
+  return { PORT: "0", MONOLITH_PORT: "0", GATEWAY_PORT: "0", ...Object.fromEntries(modules.map((m) => [`${envPrefix(m.name)}_PORT`, "0"])) };
+}
+
+/**
+ * A role listening on 127.0.0.1 on free ports: for tests over real HTTP. `modules` replaces the
+ * registry (a test that adds a module of its own).
+ */
+export async function startTestRole(role: string, env: Record<string, string> = {}, modules: readonly ModuleDescriptor[] = moduleRegistry): Promise<RunningRole> {
+  const { config, drop } = await isolatedConfig({ HOST: "127.0.0.1", ...anyFreePorts(modules), ...env }, modules);
   const running = await startRole(role, config, silent);
   return {
     ...running,

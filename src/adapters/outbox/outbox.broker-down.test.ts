@@ -4,8 +4,8 @@ import type { Subscription } from "../bus/event-bus.ts";
 import { InProcessEventBus } from "../bus/in-process-event-bus.ts";
 import { DATABASE } from "../db/database.ts";
 import type { DomainEvent } from "../../contracts/domain-event.ts";
-import { startEventsConsumer } from "../../modules/events/index.ts";
-import { eventsApp, monolithApp } from "../../roles/apps.ts";
+import { moduleApp, monolithApp } from "../../roles/apps.ts";
+import { eventsModule, startEventsConsumer } from "../../modules/events/index.ts";
 import { startTestPlatform, type TestPlatform } from "../../testing/test-platform.ts";
 import { SwitchableBus } from "../../testing/switchable-bus.ts";
 import { eventually, uniqueName } from "../../testing/test-bus.ts";
@@ -46,7 +46,7 @@ describe.skipIf(sharedBroker)(`with the broker away (${realBroker ? "real Kafka 
 
   it("answers 503 within 5 s on the events API, keeps accepting writes, and delivers every outboxed event once, in order, when it is back", async () => {
     const monolith = monolithApp(t.platform);
-    const events = eventsApp(t.platform);
+    const events = moduleApp(t.platform, eventsModule);
     const post = (app: typeof monolith, path: string, body: unknown) => app.request(path, { method: "POST", body: JSON.stringify(body) });
     const users: { id: number }[] = [];
     const titles = [uniqueName("down-movie"), uniqueName("down-movie")];

@@ -3,3 +3,4 @@ export { AuthService } from "./auth.service.ts";
 export { AuthClient } from "./auth.client.ts";
 export { authRoutes } from "./auth.routes.ts";
 export { LoginLimiter } from "./login-limiter.ts";
+export { authModule } from "./auth.module.ts";

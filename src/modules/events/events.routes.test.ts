@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BusMessage, Subscription } from "../../adapters/bus/event-bus.ts";
 import { DATABASE } from "../../adapters/db/database.ts";
 import type { DomainEvent } from "../../contracts/domain-event.ts";
-import { eventsApp } from "../../roles/apps.ts";
+import { moduleApp } from "../../roles/apps.ts";
+import { eventsModule } from "./events.module.ts";
 import { startTestApp, type TestApp } from "../../testing/test-app.ts";
 import { eventually, uniqueName } from "../../testing/test-bus.ts";
 import { startEventsConsumer } from "./events.consumer.ts";
@@ -12,7 +13,7 @@ let t: TestApp;
 let consumer: Subscription;
 const consumed: { event: DomainEvent; message: BusMessage }[] = [];
 beforeAll(async () => {
-  t = await startTestApp(eventsApp);
+  t = await startTestApp((p) => moduleApp(p, eventsModule));
   consumer = await startEventsConsumer({
     bus: t.platform.bus,
     db: t.platform.container.resolve(DATABASE),

@@ -2,3 +2,4 @@ export { MOVIES_API, Movie, MovieInput, type MoviesApi } from "./movies.contract
 export { MoviesService } from "./movies.service.ts";
 export { MoviesClient } from "./movies.client.ts";
 export { moviesRoutes } from "./movies.routes.ts";
+export { moviesModule } from "./movies.module.ts";

@@ -6,3 +6,4 @@ export { SubscriptionsService } from "./subscriptions.service.ts";
 export { subscriptionsRoutes } from "./subscriptions.routes.ts";
 export { PaymentsClient } from "./payments.client.ts";
 export { SubscriptionsClient } from "./subscriptions.client.ts";
+export { paymentsModule } from "./payments.module.ts";

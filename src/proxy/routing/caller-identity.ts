@@ -35,7 +35,7 @@ export async function callerIdentity(c: Context, route: RouteDefinition, policy:
     }
   }
   if (policy.requireAuth.includes("all") || policy.requireAuth.includes(route.name)) {
-    throw AppError.unauthorized(`${route.prefix} requires a bearer token`);
+    throw AppError.unauthorized(`${c.req.path} requires a bearer token`);
   }
   const legacyKey = c.req.header("x-user-id")?.trim();
   return { key: legacyKey && legacyKey.length <= MAX_KEY_LENGTH ? legacyKey : undefined, userId: undefined };

@@ -4,7 +4,7 @@ import type { RouteDefinition } from "./route-table.ts";
 
 const movies = (percent: number, gradual = true): RouteDefinition => ({
   name: "movies",
-  prefix: "/api/movies",
+  prefixes: ["/api/movies"],
   legacy: "monolith",
   service: "movies-service",
   percent,
@@ -25,7 +25,7 @@ describe("chooseSide", () => {
   });
 
   it("keeps a route without a service on its legacy target", () => {
-    const users: RouteDefinition = { name: "users", prefix: "/api/users", legacy: "monolith", percent: 100, gradual: false };
+    const users: RouteDefinition = { name: "users", prefixes: ["/api/users"], legacy: "monolith", percent: 100, gradual: false };
     expect(chooseSide(users, "user-1")).toBe("legacy");
   });
 

@@ -8,15 +8,18 @@ import { matchesPrefix, type RouteDefinition, type RouteTableFile, type RouteWei
 export class RouteRegistry {
   private routes: RouteDefinition[];
   private readonly listeners: ((route: RouteDefinition) => void)[] = [];
+  /** Every prefix with its route's name, longest first, so a nested prefix wins over its parent. */
+  private readonly prefixes: { prefix: string; name: string }[];
 
   constructor(routes: RouteDefinition[]) {
-    // Longest prefix first, so a nested prefix wins over its parent.
-    this.routes = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
+    this.routes = [...routes];
+    this.prefixes = routes.flatMap((r) => r.prefixes.map((prefix) => ({ prefix, name: r.name }))).sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  /** The route whose prefix holds this path, if any. */
+  /** The route whose prefixes hold this path, if any: its current version. */
   match(path: string): RouteDefinition | undefined {
-    return this.routes.find((r) => matchesPrefix(r.prefix, path));
+    const name = this.prefixes.find((p) => matchesPrefix(p.prefix, path))?.name;
+    return name === undefined ? undefined : this.routes.find((r) => r.name === name);
   }
 
   list(): RouteDefinition[] {

@@ -31,8 +31,8 @@ export type RouteTableFile = z.infer<typeof RouteTableFile>;
 
 export interface RouteDefinition extends RouteWeight {
   name: string;
-  /** Path prefix matched on segment boundaries: `/api/movies` takes `/api/movies/7`, not `/api/moviesX`. */
-  prefix: string;
+  /** Path prefixes matched on segment boundaries: `/api/movies` takes `/api/movies/7`, not `/api/moviesX`. */
+  prefixes: readonly string[];
   /** The target that served this route before the migration: the monolith, or the only owner. */
   legacy: string;
   /** The extracted service's target; absent while the route has none. */

@@ -1,24 +1,20 @@
-import { splittableRoutes, type GatewayConfig } from "../../config/gateway-config.ts";
-import { appTarget, type FetchHandler } from "./app-target.ts";
+import type { GatewayConfig } from "../../config/gateway-config.ts";
 import type { RouteDefinition } from "../routing/route-table.ts";
+import { appTarget, type FetchHandler } from "./app-target.ts";
 import type { Target } from "./target.ts";
 import { urlTarget } from "./url-target.ts";
 
 /** Apps of this process the gateway may reach with no network hop (the all-in-one's). */
 export interface InProcessApps {
   monolith?: FetchHandler;
-  /** By route name: `movies`, `events`, ... */
+  /** By route name: each module's own service app. */
   services?: Record<string, FetchHandler | undefined>;
 }
 
-// Where a split deployment keeps them when nothing else is said: the legacy local topology.
-const DEFAULT_MONOLITH_URL = "http://127.0.0.1:8080";
-const DEFAULT_EVENTS_URL = "http://127.0.0.1:8082";
-
 /**
  * The targets and routes the configuration describes. A configured URL wins; otherwise an app of
- * this process; otherwise the monolith and the events service at their legacy local ports, and no
- * service for a route that has neither.
+ * this process; otherwise the legacy local address for the monolith and for a module that never
+ * lived in it, and no service target for a route that has neither.
  */
 export function gatewayTargets(config: GatewayConfig, local: InProcessApps): { targets: Target[]; routes: RouteDefinition[] } {
   const targets: Target[] = [];
@@ -31,14 +27,16 @@ export function gatewayTargets(config: GatewayConfig, local: InProcessApps): { t
     return name;
   };
 
-  const monolith = target("monolith", config.monolithUrl, local.monolith, DEFAULT_MONOLITH_URL)!;
-  const routes: RouteDefinition[] = splittableRoutes.map((name) => {
-    const env = config.routes[name];
-    const service = target(`${name}-service`, env.serviceUrl, local.services?.[name]);
-    return { name, prefix: `/api/${name}`, legacy: monolith, ...(service ? { service } : {}), percent: env.percent, gradual: env.gradual };
+  const monolith = target("monolith", config.monolithUrl, local.monolith, config.monolithLocalUrl)!;
+  const routes = config.routes.map((route): RouteDefinition => {
+    const app = local.services?.[route.name];
+    const base = { name: route.name, prefixes: route.prefixes, percent: route.percent, gradual: route.gradual };
+    if (!route.inMonolith) {
+      // Its own service is the route's only owner, so it is the legacy target, never shifted.
+      return { ...base, legacy: target(`${route.name}-service`, route.serviceUrl, app, route.localUrl)!, percent: 0, gradual: true };
+    }
+    const service = target(`${route.name}-service`, route.serviceUrl, app);
+    return { ...base, legacy: monolith, ...(service ? { service } : {}) };
   });
-  // Events never lived in the monolith: the events service is the route's only owner.
-  const events = target("events-service", config.eventsUrl, local.services?.events, DEFAULT_EVENTS_URL)!;
-  routes.push({ name: "events", prefix: "/api/events", legacy: events, percent: 0, gradual: true });
   return { targets, routes };
 }

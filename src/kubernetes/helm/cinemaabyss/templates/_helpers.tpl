@@ -72,7 +72,7 @@ routes:
   auth: { percent: {{ .Values.migration.authPercent | default 0 }}, gradual: true }
 {{- end }}
 {{- if .Values.services.payments.enabled }}
+  {{- /* payments carries /api/subscriptions too: one module, one route, one percent */}}
   payments: { percent: {{ .Values.migration.paymentsPercent | default 0 }}, gradual: true }
-  subscriptions: { percent: {{ .Values.migration.subscriptionsPercent | default 0 }}, gradual: true }
 {{- end }}
 {{- end -}}

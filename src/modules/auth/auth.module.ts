@@ -1,0 +1,30 @@
+import type { ModuleDescriptor, PortBinding } from "../module-descriptor.ts";
+import { DATABASE } from "../../adapters/db/database.ts";
+import { configuredAccessTokens } from "../../adapters/tokens/configured-access-tokens.ts";
+import { USERS_API } from "../users/index.ts";
+import { AUTH_API, type AuthApi } from "./auth.contract.ts";
+import { AuthClient } from "./auth.client.ts";
+import { authRoutes } from "./auth.routes.ts";
+import { AuthService } from "./auth.service.ts";
+import { authSchema } from "./auth.tables.ts";
+import { LoginLimiter } from "./login-limiter.ts";
+
+const authPort: PortBinding<AuthApi> = {
+  token: AUTH_API,
+  inProcess: (c, config) =>
+    new AuthService(c.resolve(DATABASE), c.resolve(USERS_API), configuredAccessTokens(config.auth), new LoginLimiter(config.auth.loginLimit), config.auth.refreshTtlSeconds),
+  remote: (http) => new AuthClient(http),
+};
+
+/** Registration, login and tokens: the target architecture's auth service. */
+export const authModule: ModuleDescriptor = {
+  name: "auth",
+  title: "CinemaAbyss auth service",
+  routePrefixes: ["/api/auth"],
+  defaultPort: 8085,
+  healthPath: "/api/auth/health",
+  inMonolith: true,
+  schema: authSchema.schemaName,
+  ports: [authPort],
+  routes: (c) => authRoutes(c.resolve(AUTH_API)),
+};
