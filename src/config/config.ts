@@ -28,6 +28,9 @@ const baseEnv = {
   SEED_ON_START: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(5_000),
   KAFKA_BROKERS: z
     .string()
     .refine((v) => v.split(",").every((b) => /^[\w.-]+:\d{1,5}$/.test(b.trim())), "must be a comma list of host:port")
@@ -48,6 +51,16 @@ export type DatabaseConfig =
   | { kind: "postgres"; url: string; poolMax: number }
   | { kind: "pglite"; dataDir: string };
 
+/** Bounds on every listener's connections, so idle and slowloris clients cannot hold sockets forever. */
+export interface ServerTimeouts {
+  /** The whole request head must arrive within this (Node answers 408 and closes). */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this; large uploads need it generous. */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+}
+
 export interface Config {
   /** Port of a single-role process; undefined means the role's legacy default. */
   port: number | undefined;
@@ -63,6 +76,7 @@ export interface Config {
   seedOnStart: boolean;
   logLevel: z.output<typeof baseEnv.LOG_LEVEL>;
   shutdownTimeoutMs: number;
+  serverTimeouts: Readonly<ServerTimeouts>;
   gateway: Readonly<GatewayConfig>;
   auth: Readonly<AuthConfig>;
 }
@@ -108,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     seedOnStart: e.SEED_ON_START ?? database.kind === "pglite",
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
     gateway: Object.freeze(gatewayConfig(e, settings)),
     auth: Object.freeze(authConfig(e)),
   });

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
+import type { ServerTimeouts } from "../config/config.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import type { Listener } from "./roles.ts";
 
@@ -10,9 +11,23 @@ export interface Listening {
   close(timeoutMs: number): Promise<void>;
 }
 
-function listenOne(listener: Listener, host: string): Promise<Server> {
+// Node checks the header and request timeouts on this period (30 s by default), which would let a
+// slowloris connection live up to half a minute past its bound.
+const TIMEOUT_CHECK_MS = 1_000;
+
+function listenOne(listener: Listener, host: string, timeouts: ServerTimeouts): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: listener.app.fetch, port: listener.port, hostname: host }) as Server;
+    const server = serve({
+      fetch: listener.app.fetch,
+      port: listener.port,
+      hostname: host,
+      serverOptions: {
+        headersTimeout: timeouts.headersMs,
+        requestTimeout: timeouts.requestMs,
+        keepAliveTimeout: timeouts.keepAliveMs,
+        connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, timeouts.headersMs),
+      },
+    }) as Server;
     server.once("listening", () => resolve(server));
     server.once("error", (error) => reject(new Error(`${listener.name}: cannot listen on ${host}:${listener.port}: ${error.message}`)));
   });
@@ -34,8 +49,8 @@ function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
 }
 
 /** Opens every listener of a role; if one port is taken, closes the others and fails. */
-export async function listen(listeners: Listener[], host: string, log: Logger): Promise<Listening> {
-  const results = await Promise.allSettled(listeners.map((l) => listenOne(l, host)));
+export async function listen(listeners: Listener[], host: string, timeouts: ServerTimeouts, log: Logger): Promise<Listening> {
+  const results = await Promise.allSettled(listeners.map((l) => listenOne(l, host, timeouts)));
   const servers = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {

@@ -23,7 +23,7 @@ export async function startRole(role: string, config: Readonly<Config>, log: Log
   let listening: Listening;
   try {
     listeners = spec.listeners({ config, log, platform });
-    listening = await listen(listeners, config.host, log).catch(async (error) => {
+    listening = await listen(listeners, config.host, config.serverTimeouts, log).catch(async (error) => {
       await Promise.all(listeners.map((l) => l.close?.()));
       throw error;
     });
