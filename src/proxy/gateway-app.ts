@@ -32,12 +32,16 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   const metrics = new GatewayMetrics();
   const { targets, routes } = gatewayTargets(config, local);
   const registry = new RouteRegistry(routes);
+  const lastResorts = new Set(routes.map((r) => r.legacy));
   const guards = new Map(
     targets.map((t) => [
       t.name,
-      new TargetGuard(t, config.breaker, (state) => {
-        metrics.breakerState(t.name, state);
-        gatewayLog.warn({ target: t.name, breaker: state }, "breaker state changed");
+      new TargetGuard(t, config.breaker, {
+        lastResort: lastResorts.has(t.name),
+        onStateChange: (state) => {
+          metrics.breakerState(t.name, state);
+          gatewayLog.warn({ target: t.name, breaker: state }, "breaker state changed");
+        },
       }),
     ]),
   );

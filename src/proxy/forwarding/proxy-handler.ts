@@ -34,6 +34,7 @@ function upstreamRequest(c: Context, userId: string | undefined): UpstreamReques
       userId,
     }),
     body: RETRYABLE.has(c.req.method) ? null : c.req.raw.body,
+    bodyComplete: () => true,
     signal: c.req.raw.signal,
   };
 }

@@ -26,6 +26,7 @@ export function appTarget(name: string, fetch: FetchHandler, options: { timeoutM
       } catch (error) {
         if (error instanceof UpstreamFailure) throw error;
         if (req.signal.aborted) throw new UpstreamFailure(name, "client-gone", "the client went away");
+        if (!req.bodyComplete()) throw new UpstreamFailure(name, "client-body", "the client's body did not all arrive");
         throw new UpstreamFailure(name, "reset", (error as Error).message);
       } finally {
         clearTimeout(timer);

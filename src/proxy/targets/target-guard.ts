@@ -32,6 +32,17 @@ export interface TargetStats {
   failures: number;
   shed: number;
   ejections: number;
+  /** Requests sent although the breaker was open, because this target is a route's last resort. */
+  panicked: number;
+}
+
+export interface GuardOptions {
+  /**
+   * The legacy target of some route: the last resort, never ejected into an outage. While its
+   * breaker is open, traffic still flows to it (Envoy's panic mode); only its slots can refuse.
+   */
+  lastResort: boolean;
+  onStateChange?: (state: BreakerState) => void;
 }
 
 const stateNames: Record<CircuitState, BreakerState> = {
@@ -41,8 +52,9 @@ const stateNames: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: "open",
 };
 
-// A client that went away says nothing about the target's health.
-const isTargetFault = (error: unknown) => error instanceof UpstreamFailure && error.kind !== "client-gone";
+// Only the target's own faults count: a client that went away or stalled its upload says nothing
+// about the target's health, and must never be able to eject it.
+const isTargetFault = (error: unknown) => error instanceof UpstreamFailure && error.kind !== "client-gone" && error.kind !== "client-body";
 
 /**
  * Istio's circuit breaking for one target: at most maxConcurrent requests in flight and maxPending
@@ -51,15 +63,17 @@ const isTargetFault = (error: unknown) => error instanceof UpstreamFailure && er
  * then one probe request decides. The policies are cockatiel's.
  */
 export class TargetGuard {
-  readonly stats: TargetStats = { requests: 0, inFlight: 0, failures: 0, shed: 0, ejections: 0 };
+  readonly stats: TargetStats = { requests: 0, inFlight: 0, failures: 0, shed: 0, ejections: 0, panicked: 0 };
+  readonly lastResort: boolean;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly slots: BulkheadPolicy;
 
   constructor(
     readonly target: Target,
     limits: BreakerLimits,
-    onStateChange: (state: BreakerState) => void = () => {},
+    options: GuardOptions,
   ) {
+    this.lastResort = options.lastResort;
     this.slots = bulkhead(limits.maxConcurrent, limits.maxPending);
     this.breaker = circuitBreaker(
       handleWhen(isTargetFault).orWhenResult((res) => (res as Response).status >= 500),
@@ -69,35 +83,46 @@ export class TargetGuard {
       },
     );
     this.breaker.onBreak(() => this.stats.ejections++);
-    this.breaker.onStateChange((state) => onStateChange(stateNames[state]));
+    this.breaker.onStateChange((state) => options.onStateChange?.(stateNames[state]));
   }
 
   get state(): BreakerState {
     return stateNames[this.breaker.state];
   }
 
+  /** True while the target is ejected yet still takes traffic as a route's last resort. */
+  get inPanic(): boolean {
+    return this.lastResort && this.state !== "closed";
+  }
+
   /** Sends through the limits; throws TargetShed without sending, or UpstreamFailure when sending failed. */
   async send(request: UpstreamRequest): Promise<Response> {
     this.stats.requests++;
     try {
-      const response = await this.breaker.execute(() =>
-        this.slots.execute(async () => {
-          this.stats.inFlight++;
-          try {
-            return await this.target.send(request);
-          } finally {
-            this.stats.inFlight--;
-          }
-        }),
-      );
+      const response = await this.breaker.execute(() => this.throughSlots(request)).catch((error: unknown) => {
+        if (!(error instanceof BrokenCircuitError) || !this.lastResort) throw error;
+        this.stats.panicked++;
+        return this.throughSlots(request);
+      });
       if (response.status >= 500) this.stats.failures++;
       return response;
     } catch (error) {
       if (error instanceof BrokenCircuitError) throw this.shed("ejected");
       if (error instanceof BulkheadRejectedError) throw this.shed("overloaded");
-      if (error instanceof UpstreamFailure && error.kind !== "client-gone") this.stats.failures++;
+      if (isTargetFault(error)) this.stats.failures++;
       throw error;
     }
+  }
+
+  private throughSlots(request: UpstreamRequest): Promise<Response> {
+    return this.slots.execute(async () => {
+      this.stats.inFlight++;
+      try {
+        return await this.target.send(request);
+      } finally {
+        this.stats.inFlight--;
+      }
+    });
   }
 
   private shed(reason: TargetShed["reason"]): TargetShed {

@@ -4,7 +4,9 @@ export interface UpstreamRequest {
   /** Path and query, e.g. `/api/movies?id=1`. */
   pathAndQuery: string;
   headers: Headers;
-  body: ReadableStream<Uint8Array> | null;
+  body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null;
+  /** For a streamed body: whether the client has sent all of it (a stall is then the client's fault). */
+  bodyComplete(): boolean;
   /** Aborted when the client goes away: the upstream call stops too. */
   signal: AbortSignal;
 }
@@ -19,9 +21,14 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export type FailureKind = "connect" | "timeout" | "reset" | "client-gone";
+/**
+ * Why no response came. Only `connect`, `timeout` and `reset` are the target's own faults;
+ * `client-gone` (the client left) and `client-body` (the client's streamed body stalled or broke
+ * before it was all sent) say nothing about the target's health.
+ */
+export type FailureKind = "connect" | "timeout" | "reset" | "client-gone" | "client-body";
 
-/** No response came from the target: the transport failed, it timed out, or the client left. */
+/** No response came from the target: the transport failed, it timed out, or the client failed us. */
 export class UpstreamFailure extends Error {
   override name = "UpstreamFailure";
   constructor(

@@ -12,8 +12,10 @@ export interface UrlTargetOptions {
 const BUFFER_UP_TO_BYTES = 64 * 1024;
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
-function failureKind(error: unknown, signal: AbortSignal): FailureKind {
-  if (signal.aborted) return "client-gone";
+function failureKind(error: unknown, req: UpstreamRequest): FailureKind {
+  if (req.signal.aborted) return "client-gone";
+  // The client's streamed body had not all arrived: the stall or break is the client's, not ours.
+  if (!req.bodyComplete()) return "client-body";
   if (isTimeout(error)) return "timeout";
   const code = (error as { code?: string }).code;
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "EAI_AGAIN") return "connect";
@@ -46,7 +48,7 @@ export function urlTarget(name: string, baseUrl: string, options: UrlTargetOptio
         const upstream = await request(new URL(`${basePath}${req.pathAndQuery}`, base.origin), {
           method: req.method as "GET",
           headers: Object.fromEntries(req.headers),
-          body: req.body ? Readable.fromWeb(req.body as import("node:stream/web").ReadableStream) : null,
+          body: req.body instanceof Uint8Array ? req.body : req.body ? Readable.fromWeb(req.body as import("node:stream/web").ReadableStream) : null,
           signal: req.signal,
           dispatcher: agent,
         });
@@ -66,7 +68,7 @@ export function urlTarget(name: string, baseUrl: string, options: UrlTargetOptio
         // pushing into a closed controller (ERR_INVALID_STATE); from() ends the iterator, which destroys it.
         return new Response(ReadableStream.from(upstream.body) as ReadableStream<Uint8Array>, { status: upstream.statusCode, headers });
       } catch (error) {
-        const kind = failureKind(error, req.signal);
+        const kind = failureKind(error, req);
         throw new UpstreamFailure(name, kind, `${kind}: ${(error as Error).message}`);
       }
     },
