@@ -94,7 +94,7 @@ function serverUser() {
   return { uid: idOf("-u"), gid: idOf("-g") };
 }
 
-/** Gives every directory 0755 and every file read (and execute where the owner has it) to all. */
+/** The package may have been installed under a private umask; the server user must read it all and run the programs. */
 function openUp(path) {
   for (const entry of readdirSync(path, { withFileTypes: true })) {
     const full = join(path, entry.name);
