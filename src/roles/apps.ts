@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { createApp, finishApp } from "../adapters/http-server/create-app.ts";
 import { healthRoutes } from "../adapters/http-server/health-routes.ts";
 import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
@@ -15,12 +16,12 @@ function probes(platform: Platform) {
 }
 
 // Health first: "/api/movies/health" must win over "/api/movies/{id}".
-function withHealth(platform: Platform, paths: string[]): OpenAPIHono {
+function withHealth(platform: Platform, paths: string[]): OpenAPIHono<AppEnv> {
   return createApp(platform.log).route("/", probes(platform)).route("/", healthRoutes(paths, () => platform.database.ping()));
 }
 
 /** The monolith's API: every legacy endpoint, as the legacy monolith on 8080 served it. */
-export function monolithApp(platform: Platform): OpenAPIHono {
+export function monolithApp(platform: Platform): OpenAPIHono<AppEnv> {
   const r = platform.container;
   const app = withHealth(platform, ["/health", "/api/movies/health"])
     .route("/", usersRoutes(r.resolve(USERS_API)))
@@ -32,7 +33,7 @@ export function monolithApp(platform: Platform): OpenAPIHono {
 }
 
 /** The movies service's API: the first module extracted from the monolith, same routes, same code. */
-export function moviesApp(platform: Platform): OpenAPIHono {
+export function moviesApp(platform: Platform): OpenAPIHono<AppEnv> {
   const app = withHealth(platform, ["/health", "/api/movies/health"]).route(
     "/",
     moviesRoutes(platform.container.resolve(MOVIES_API)),
@@ -41,13 +42,13 @@ export function moviesApp(platform: Platform): OpenAPIHono {
 }
 
 /** A users service: the users module alone. */
-export function usersApp(platform: Platform): OpenAPIHono {
+export function usersApp(platform: Platform): OpenAPIHono<AppEnv> {
   const app = withHealth(platform, ["/health", "/api/users/health"]).route("/", usersRoutes(platform.container.resolve(USERS_API)));
   return finishApp(app, "CinemaAbyss users service");
 }
 
 /** A payments service: payments and subscriptions, the payments module alone. */
-export function paymentsApp(platform: Platform): OpenAPIHono {
+export function paymentsApp(platform: Platform): OpenAPIHono<AppEnv> {
   const r = platform.container;
   const app = withHealth(platform, ["/health", "/api/payments/health"])
     .route("/", paymentsRoutes(r.resolve(PAYMENTS_API)))
@@ -56,13 +57,13 @@ export function paymentsApp(platform: Platform): OpenAPIHono {
 }
 
 /** The auth service: registration, login, tokens. */
-export function authApp(platform: Platform): OpenAPIHono {
+export function authApp(platform: Platform): OpenAPIHono<AppEnv> {
   const app = withHealth(platform, ["/health", "/api/auth/health"]).route("/", authRoutes(platform.container.resolve(AUTH_API)));
   return finishApp(app, "CinemaAbyss auth service");
 }
 
 /** The events service's API: publish events, and its health that follows the broker. */
-export function eventsApp(platform: Platform): OpenAPIHono {
+export function eventsApp(platform: Platform): OpenAPIHono<AppEnv> {
   const app = createApp(platform.log).route("/", probes(platform)).route("/", eventsRoutes(platform.container.resolve(EVENTS_API)));
   return finishApp(app, "CinemaAbyss events service");
 }

@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { monolithApp } from "../roles/apps.ts";
 import type { Platform } from "../roles/platform.ts";
 import { startTestPlatform, type TestPlatform } from "./test-platform.ts";
@@ -11,13 +12,13 @@ export interface Reply {
 }
 
 export interface TestApp extends TestPlatform {
-  app: OpenAPIHono;
+  app: OpenAPIHono<AppEnv>;
   /** Sends one request to the app in-process; a non-string body is sent as JSON. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
 }
 
 /** A role's app (the monolith's by default) over a fresh database, called without a network hop. */
-export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono = monolithApp, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono<AppEnv> = monolithApp, env: Record<string, string> = {}): Promise<TestApp> {
   const t = await startTestPlatform({ env });
   const app = appOf(t.platform);
   return {
