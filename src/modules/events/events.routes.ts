@@ -1,9 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { Health } from "../../contracts/health.ts";
 import { EventReply, type EventsApi, MovieEventInput, PaymentEventInput, UserEventInput } from "./events.contract.ts";
-
-const Health = z.object({ status: z.boolean() });
 
 const health = createRoute({
   method: "get",
