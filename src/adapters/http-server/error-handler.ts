@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, errorStatus, type ErrorCode } from "../../contracts/app-error.ts";
+import type { ErrorReply } from "../../contracts/error-reply.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { AppEnv } from "./app-env.ts";
 
@@ -25,5 +26,5 @@ export function errorReply(error: unknown, c: Context<AppEnv>, log: Logger): Res
   }
   if (appError.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
   if (appError.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="cinemaabyss"');
-  return c.json({ error: appError.message, code: appError.code, requestId }, appError.status);
+  return c.json({ error: appError.message, code: appError.code, requestId } satisfies ErrorReply, appError.status);
 }
