@@ -7,8 +7,8 @@ import { startTestPlatform, type TestPlatform } from "./test-platform.ts";
 export interface Reply {
   status: number;
   headers: Headers;
-  /** The parsed JSON body, or the text when it is not JSON. */
-  body: any;
+  /** The parsed JSON body, or the text when it is not JSON; read it with `expectReply` and a contract schema. */
+  body: unknown;
 }
 
 export interface TestApp extends TestPlatform {
