@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { z } from "zod";
 import type { ErrorCode } from "../contracts/app-error.ts";
 import { ErrorReply } from "../contracts/error-reply.ts";
-import type { Reply } from "./test-app.ts";
+import type { Reply } from "./reply.ts";
 
 /**
  * Asserts the status, then reads the body with the contract's own schema, so a test gets a typed

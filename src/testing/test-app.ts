@@ -2,14 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { monolithApp } from "../roles/apps.ts";
 import type { Platform } from "../roles/platform.ts";
+import { readReply, type Reply } from "./reply.ts";
 import { startTestPlatform, type TestPlatform } from "./test-platform.ts";
-
-export interface Reply {
-  status: number;
-  headers: Headers;
-  /** The parsed JSON body, or the text when it is not JSON; read it with `expectReply` and a contract schema. */
-  body: unknown;
-}
 
 export interface TestApp extends TestPlatform {
   app: OpenAPIHono<AppEnv>;
@@ -30,15 +24,7 @@ export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono<Ap
         init.body = typeof body === "string" ? body : JSON.stringify(body);
         init.headers = { "content-type": "application/json", ...headers };
       }
-      const res = await app.request(path, init);
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: res.status, headers: res.headers, body: parsed };
+      return readReply(await app.request(path, init));
     },
   };
 }

@@ -16,6 +16,8 @@ export function routesReport(registry: RouteRegistry, guards: ReadonlyMap<string
   };
 }
 
+export type RoutesReport = ReturnType<typeof routesReport>;
+
 /** The authenticated admin API that re-weights routes at run time: `Authorization: Bearer <ADMIN_TOKEN>`. */
 export function adminRoutes(token: string, registry: RouteRegistry, guards: ReadonlyMap<string, TargetGuard>, log: Logger) {
   return new Hono<AppEnv>()
