@@ -1,11 +1,11 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Hono } from "hono";
-import type { AppEnv } from "./app-env.ts";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { AppEnv } from "./app-env.ts";
 import { errorReply } from "./error-handler.ts";
 import { legacyJsonBody } from "./legacy-json-body.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";

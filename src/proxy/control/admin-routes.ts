@@ -16,6 +16,7 @@ export function routesReport(registry: RouteRegistry, guards: ReadonlyMap<string
   };
 }
 
+/** The JSON of GET /admin/routes, for the tests and tools that read it. */
 export type RoutesReport = ReturnType<typeof routesReport>;
 
 /** The authenticated admin API that re-weights routes at run time: `Authorization: Bearer <ADMIN_TOKEN>`. */
