@@ -1,20 +1,21 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { SigningKey } from "../adapters/tokens/signing-key.ts";
 import { positiveInt } from "./env-values.ts";
 
 const signingKeys = z
   .string()
   .transform((v, ctx) => {
-    const keys = v.split(",").map((entry) => entry.trim());
-    const parsed = keys.map((entry) => {
-      const at = entry.indexOf(":");
-      return { kid: entry.slice(0, at), secret: entry.slice(at + 1) };
+    const keys = v.split(",").map((entry) => {
+      const [kid = "", ...secret] = entry.trim().split(":");
+      return { kid, secret: secret.join(":") };
     });
-    if (parsed.some((k) => !/^[\w.-]{1,64}$/.test(k.kid) || k.secret.length < 32) || new Set(parsed.map((k) => k.kid)).size !== parsed.length) {
+    const parsed = z.array(SigningKey).safeParse(keys);
+    if (!parsed.success || new Set(keys.map((k) => k.kid)).size !== keys.length) {
       ctx.addIssue({ code: "custom", message: "must be a comma list of kid:secret with distinct key ids and secrets of 32+ characters; the first signs" });
       return z.NEVER;
     }
-    return parsed;
+    return parsed.data;
   });
 
 /** The auth part of the environment: token keys and lifetimes, login limits, gateway enforcement. */
@@ -36,15 +37,22 @@ export const authEnv = {
 
 type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 
+/** Login attempts allowed per username and per client address within one window. */
+export interface LoginLimits {
+  perUser: number;
+  perAddress: number;
+  windowSeconds: number;
+}
+
 export interface AuthConfig {
-  keys: { kid: string; secret: string }[];
+  keys: SigningKey[];
   /** True when no AUTH_JWT_KEYS was given and this process made up a key: fine alone, not split. */
   ephemeralKey: boolean;
   issuer: string;
   audience: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
-  loginLimit: { perUser: number; perAddress: number; windowSeconds: number };
+  loginLimit: LoginLimits;
   /** Route names whose requests need a valid bearer token at the gateway; ["all"] for every route. */
   requireAuth: string[];
 }

@@ -56,6 +56,8 @@ describe("loadConfig", () => {
     ["GRADUAL_MIGRATION", "sometimes", "GRADUAL_MIGRATION: must be true or false"],
     ["KAFKA_BROKERS", "kafka", "KAFKA_BROKERS: must be a comma list of host:port"],
     ["AUTH_JWT_KEYS", "k1:tooshort", "AUTH_JWT_KEYS: must be a comma list of kid:secret"],
+    ["AUTH_JWT_KEYS", "no-key-id-just-a-long-secret-0123456789", "AUTH_JWT_KEYS: must be a comma list of kid:secret"],
+    ["AUTH_JWT_KEYS", `k1:${"s".repeat(32)},k1:${"t".repeat(32)}`, "AUTH_JWT_KEYS: must be a comma list of kid:secret with distinct key ids"],
     ["GATEWAY_REQUIRE_AUTH", "movies;users", "GATEWAY_REQUIRE_AUTH: must be `all` or a comma list"],
     ["ADMIN_TOKEN", "short", "ADMIN_TOKEN: must be at least 16 characters"],
   ])("rejects %s=%s naming the variable and what it allows", (name, value, message) => {
@@ -65,6 +67,14 @@ describe("loadConfig", () => {
 
   it("names every bad variable at once", () => {
     expect(() => loadConfig({ PORT: "x", LOG_LEVEL: "loud" })).toThrow(/PORT: .*\n.*LOG_LEVEL/s);
+  });
+
+  it("reads AUTH_JWT_KEYS in order, the first one signing; a secret may hold ':'", () => {
+    const secret = "colon:in-the-secret-0123456789-abcdefghij";
+    expect(loadConfig({ AUTH_JWT_KEYS: ` new:${secret} , old:${"o".repeat(32)}` }).auth.keys).toEqual([
+      { kid: "new", secret },
+      { kid: "old", secret: "o".repeat(32) },
+    ]);
   });
 
   it("uses Kafka when KAFKA_BROKERS is set", () => {

@@ -53,7 +53,3 @@ export class AppError extends Error {
     return new AppError("UNAUTHORIZED", message);
   }
 }
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && Object.hasOwn(errorStatus, value);
-}

@@ -1,15 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 
+/** What an event is about; each type has its own topic. */
+export const EventType = z.enum(["movie", "user", "payment"]);
+export type EventType = z.infer<typeof EventType>;
+
 /** The three topics of the platform, by event type. */
-export const topicOf = { movie: "movie-events", user: "user-events", payment: "payment-events" } as const;
-export type EventType = keyof typeof topicOf;
+export const topicOf = { movie: "movie-events", user: "user-events", payment: "payment-events" } as const satisfies Record<EventType, string>;
 
 /** What travels on a topic and what POST /api/events answers with: `{id, type, timestamp, payload}`. */
 export const DomainEvent = z
   .object({
     id: z.string().openapi({ example: "movie-1-viewed-9f2c4e1a" }),
-    type: z.enum(["movie", "user", "payment"]),
+    type: EventType,
     timestamp: z.iso.datetime(),
     payload: z.record(z.string(), z.unknown()),
   })

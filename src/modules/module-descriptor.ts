@@ -3,6 +3,7 @@ import type { DependencyContainer, InjectionToken } from "tsyringe";
 import type { RemoteClient } from "../adapters/http-client/remote-client.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import type { Config } from "../config/config.ts";
+import type { AppEnv } from "../adapters/http-server/app-env.ts";
 
 /** One port of a module: its token, the in-process service and the remote client that stand behind it. */
 export interface PortBinding<T> {
@@ -41,7 +42,7 @@ export interface ModuleDescriptor {
   readonly topics?: readonly string[];
   readonly ports: readonly PortBinding<unknown>[];
   /** The module's HTTP API, written once against its ports. */
-  routes(container: DependencyContainer): OpenAPIHono;
+  routes(container: DependencyContainer): OpenAPIHono<AppEnv>;
   /** Started where the module's own service runs; stopped after its server has stopped. */
   worker?(container: DependencyContainer, log: Logger): ModuleWorker;
 }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { GatewayConfig } from "../config/gateway-config.ts";
+import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { withBaseMiddleware } from "../adapters/http-server/create-app.ts";
 import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
@@ -13,7 +14,7 @@ import { watchRouteFile } from "./control/route-file-watch.ts";
 import { TargetGuard } from "./targets/target-guard.ts";
 
 export interface Gateway {
-  app: Hono;
+  app: Hono<AppEnv>;
   registry: RouteRegistry;
   guards: ReadonlyMap<string, TargetGuard>;
   metrics: GatewayMetrics;
@@ -50,7 +51,7 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   registry.onChange((r) => metrics.routePercent(r.name, effectivePercent(r)));
   const stopWatching = config.configFile ? watchRouteFile(config.configFile, registry, gatewayLog) : () => {};
 
-  const app = withBaseMiddleware(new Hono(), gatewayLog);
+  const app = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
   // The legacy proxy's health answer, kept byte for byte.
   app.get("/health", (c) => c.text("Strangler Fig Proxy is healthy"));
   // The gateway needs nothing to be ready: with a target away it still answers (fallback, 503).

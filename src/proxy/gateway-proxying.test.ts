@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectError } from "../testing/expect-reply.ts";
+import { readReply } from "../testing/reply.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 let g: TestGateway;
@@ -105,9 +107,7 @@ describe("the gateway's own endpoints", () => {
   it("answers 404 JSON for a path no route holds, without calling any target", async () => {
     const before = g.monolith.seen.length + g.movies.seen.length;
     for (const path of ["/nope", "/api/moviesX", "/api"]) {
-      const res = await fetch(`${g.url}${path}`);
-      expect(res.status).toBe(404);
-      expect(await res.json()).toMatchObject({ code: "NOT_FOUND", error: `no route for GET ${path}` });
+      expectError(await readReply(await fetch(`${g.url}${path}`)), 404, "NOT_FOUND", `no route for GET ${path}`);
     }
     expect(g.monolith.seen.length + g.movies.seen.length).toBe(before);
   });

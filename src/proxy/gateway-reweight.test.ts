@@ -2,7 +2,10 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RoutesReport } from "./control/admin-routes.ts";
 import { countBy, sendMany } from "../testing/http-load.ts";
+import { expectError } from "../testing/expect-reply.ts";
+import { readReply } from "../testing/reply.ts";
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cinemaabyss-gateway-"));
@@ -48,8 +51,8 @@ async function loadDuring(change: () => Promise<void>, expectedTarget: string) {
 
 describe("re-weighting at run time", () => {
   it("loads the watched file at start", async () => {
-    const report: any = await (await admin("GET", "/admin/routes")).json();
-    expect(report.routes.find((r: { name: string }) => r.name === "movies")).toMatchObject({ percent: 0, service: "movies-service", legacy: "monolith" });
+    const report = (await (await admin("GET", "/admin/routes")).json()) as RoutesReport;
+    expect(report.routes.find((r) => r.name === "movies")).toMatchObject({ percent: 0, service: "movies-service", legacy: "monolith" });
   });
 
   it("shifts the split by the admin API with zero failed requests during the change", async () => {
@@ -86,9 +89,7 @@ describe("re-weighting at run time", () => {
 
   it("refuses the admin API without the right bearer token", async () => {
     expect((await fetch(`${g.url}/admin/routes`)).status).toBe(401);
-    const wrong = await admin("PUT", "/admin/routes/movies", "not-the-token-at-all", '{"percent":0}');
-    expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toMatchObject({ code: "UNAUTHORIZED" });
+    expectError(await readReply(await admin("PUT", "/admin/routes/movies", "not-the-token-at-all", '{"percent":0}')), 401, "UNAUTHORIZED");
     expect(countBy(await sendMany(20, 10, () => getMovies()))).toEqual({ "movies-service": 20 });
   });
 
@@ -100,25 +101,23 @@ describe("re-weighting at run time", () => {
     ['{"percent": 5, "weight": 3}', 400, "weight"],
     ["not json", 400, "body: must be valid JSON"],
   ])("answers a bad admin body %s with %i and changes nothing", async (body, status, message) => {
-    const res = await admin("PUT", "/admin/routes/movies", ADMIN_TOKEN, body);
-    expect(res.status).toBe(status);
-    expect(((await res.json()) as { error: string }).error).toContain(message);
+    expectError(await readReply(await admin("PUT", "/admin/routes/movies", ADMIN_TOKEN, body)), status, "INVALID_INPUT", expect.stringContaining(message));
     expect(countBy(await sendMany(20, 10, () => getMovies()))).toEqual({ "movies-service": 20 });
   });
 
   it("answers 404 for an unknown route and 400 for a split of a route with no service", async () => {
-    expect((await admin("PUT", "/admin/routes/popcorn", ADMIN_TOKEN, '{"percent":1}')).status).toBe(404);
+    const popcorn = await admin("PUT", "/admin/routes/popcorn", ADMIN_TOKEN, '{"percent":1}');
+    expectError(await readReply(popcorn), 404, "NOT_FOUND", expect.stringContaining("route 'popcorn' not found"));
     const users = await admin("PUT", "/admin/routes/users", ADMIN_TOKEN, '{"percent":1}');
-    expect(users.status).toBe(400);
-    expect(((await users.json()) as { error: string }).error).toContain("USERS_SERVICE_URL");
+    expectError(await readReply(users), 400, "INVALID_INPUT", expect.stringContaining("USERS_SERVICE_URL"));
   });
 
   it("reports live counts per target and breaker states", async () => {
-    const report: any = await (await admin("GET", "/admin/routes")).json();
-    const movies = report.targets.find((t: { name: string }) => t.name === "movies-service");
+    const report = (await (await admin("GET", "/admin/routes")).json()) as RoutesReport;
+    const movies = report.targets.find((t) => t.name === "movies-service");
     expect(movies).toMatchObject({ address: g.movies.url, breaker: "closed", inFlight: 0 });
-    expect(movies.requests).toBeGreaterThan(100);
-    expect(report.routes.map((r: { name: string }) => r.name)).toEqual(["auth", "events", "movies", "payments", "users"]);
+    expect(movies?.requests).toBeGreaterThan(100);
+    expect(report.routes.map((r) => r.name)).toEqual(["auth", "events", "movies", "payments", "users"]);
   });
 });
 
@@ -127,8 +126,7 @@ describe("without ADMIN_TOKEN", () => {
     const bare = await startTestGateway({ ADMIN_TOKEN: "" });
     try {
       const res = await fetch(`${bare.url}/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-      expect(res.status).toBe(404);
-      expect(await res.json()).toMatchObject({ code: "NOT_FOUND" });
+      expectError(await readReply(res), 404, "NOT_FOUND", "no route for GET /admin/routes");
     } finally {
       await bare.stop();
     }

@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { createApp, finishApp } from "../adapters/http-server/create-app.ts";
 import { healthRoutes } from "../adapters/http-server/health-routes.ts";
 import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
@@ -15,7 +16,7 @@ function probes(platform: Platform) {
  * that answers its own health, as events does for its broker, keeps it; the others follow the
  * database), then the routes. Health comes first: "/api/movies/health" must win over "/api/movies/{id}".
  */
-function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: string): OpenAPIHono {
+function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: string): OpenAPIHono<AppEnv> {
   const routers = modules.map((m) => m.routes(platform.container));
   const answered = new Set(routers.flatMap((r) => r.routes.filter((route) => route.method === "GET").map((route) => route.path)));
   const healthPaths = ["/health", ...modules.map((m) => m.healthPath)].filter((path) => !answered.has(path));
@@ -25,12 +26,12 @@ function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: 
 }
 
 /** The monolith's API: every module that lived in it, as the legacy monolith on 8080 served them. */
-export function monolithApp(platform: Platform): OpenAPIHono {
+export function monolithApp(platform: Platform): OpenAPIHono<AppEnv> {
   const modules = platform.config.modules.filter(({ module }) => module.inMonolith).map(({ module }) => module);
   return appOf(platform, modules, "CinemaAbyss monolith");
 }
 
 /** One module's own service: the same routes, the same code, alone. */
-export function moduleApp(platform: Platform, module: ModuleDescriptor): OpenAPIHono {
+export function moduleApp(platform: Platform, module: ModuleDescriptor): OpenAPIHono<AppEnv> {
   return appOf(platform, [module], module.title);
 }

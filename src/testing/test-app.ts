@@ -1,23 +1,18 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { monolithApp } from "../roles/apps.ts";
 import type { Platform } from "../roles/platform.ts";
+import { readReply, type Reply } from "./reply.ts";
 import { startTestPlatform, type TestPlatform } from "./test-platform.ts";
 
-export interface Reply {
-  status: number;
-  headers: Headers;
-  /** The parsed JSON body, or the text when it is not JSON. */
-  body: any;
-}
-
 export interface TestApp extends TestPlatform {
-  app: OpenAPIHono;
+  app: OpenAPIHono<AppEnv>;
   /** Sends one request to the app in-process; a non-string body is sent as JSON. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
 }
 
 /** A role's app (the monolith's by default) over a fresh database, called without a network hop. */
-export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono = monolithApp, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono<AppEnv> = monolithApp, env: Record<string, string> = {}): Promise<TestApp> {
   const t = await startTestPlatform({ env });
   const app = appOf(t.platform);
   return {
@@ -29,15 +24,7 @@ export async function startTestApp(appOf: (platform: Platform) => OpenAPIHono = 
         init.body = typeof body === "string" ? body : JSON.stringify(body);
         init.headers = { "content-type": "application/json", ...headers };
       }
-      const res = await app.request(path, init);
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: res.status, headers: res.headers, body: parsed };
+      return readReply(await app.request(path, init));
     },
   };
 }

@@ -38,6 +38,18 @@ describe("RemoteClient", () => {
     expect(failure).toMatchObject({ code: "NOT_FOUND", message: "user 9 not found", status: 404 });
   });
 
+  it.each([
+    ["no envelope", "<html>502 Bad Gateway</html>"],
+    ["a code this platform does not have", '{"error":"nope","code":"TEAPOT"}'],
+    ["no message", '{"code":"NOT_FOUND"}'],
+  ])("answers BAD_GATEWAY for an error reply with %s, not a made-up domain error", async (_what, body) => {
+    const { url } = await serve((_n, _req, res) => res.writeHead(500).end(body));
+    await expect(new RemoteClient("users", url, options).call("GET", "/u", Thing)).rejects.toMatchObject({
+      code: "BAD_GATEWAY",
+      message: "users answered 500 without an error envelope",
+    });
+  });
+
   it("refuses a reply of the wrong shape as BAD_GATEWAY", async () => {
     const { url } = await serve((_n, _req, res) => res.end('{"id": "seven"}'));
     await expect(new RemoteClient("things", url, options).call("GET", "/t", Thing)).rejects.toMatchObject({ code: "BAD_GATEWAY" });

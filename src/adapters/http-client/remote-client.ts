@@ -2,7 +2,8 @@ import { Agent, request } from "undici";
 import { isTimeout } from "./transport-errors.ts";
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import type { z } from "zod";
-import { AppError, isErrorCode } from "../../contracts/app-error.ts";
+import { AppError } from "../../contracts/app-error.ts";
+import { ErrorReply } from "../../contracts/error-reply.ts";
 import { currentRequest } from "../request-context/request-context.ts";
 
 /** No answer came from the remote service (refused, reset, timed out): not a domain error. */
@@ -59,8 +60,8 @@ export class RemoteClient {
     const { status, text } = IDEMPOTENT.has(method) ? await this.retryIdempotent.execute(once) : await once();
     const json = text === "" ? undefined : safeJson(text);
     if (status >= 400) {
-      const envelope = json as { error?: unknown; code?: unknown } | undefined;
-      if (envelope && typeof envelope.error === "string" && isErrorCode(envelope.code)) throw new AppError(envelope.code, envelope.error);
+      const envelope = ErrorReply.safeParse(json);
+      if (envelope.success) throw new AppError(envelope.data.code, envelope.data.error);
       throw new AppError("BAD_GATEWAY", `${this.service} answered ${status} without an error envelope`);
     }
     const parsed = schema.safeParse(json);

@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { AppEnv } from "./app-env.ts";
 import { errorReply } from "./error-handler.ts";
 import { legacyJsonBody } from "./legacy-json-body.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
@@ -15,19 +16,19 @@ import { validationMessage } from "../../contracts/validation-message.ts";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 // Query, path and header validation failures become the same 400 envelope as a bad body.
-const rejectInvalidRequest: Hook<unknown, any, any, unknown> = (result) => {
+const rejectInvalidRequest: Hook<unknown, AppEnv, string, void> = (result) => {
   if (!result.success) {
     throw AppError.invalid(validationMessage(result.error, result.target === "json" ? "body" : result.target));
   }
 };
 
 /** A router for one module's routes; its OpenAPI entries merge into the app that mounts it. */
-export function createRouter(): OpenAPIHono {
-  return new OpenAPIHono({ defaultHook: rejectInvalidRequest });
+export function createRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalidRequest });
 }
 
 /** Request id, access log and the one error envelope: what every HTTP app of ours starts with. */
-export function withBaseMiddleware<A extends Hono<any, any, any>>(app: A, log: Logger): A {
+export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger): A {
   app.use(requestId());
   app.use(requestContext());
   app.use(requestLog(log));
@@ -37,7 +38,7 @@ export function withBaseMiddleware<A extends Hono<any, any, any>>(app: A, log: L
 }
 
 /** The base of every module API app: the base middleware, a body limit, legacy JSON bodies. */
-export function createApp(log: Logger): OpenAPIHono {
+export function createApp(log: Logger): OpenAPIHono<AppEnv> {
   const app = withBaseMiddleware(createRouter(), log);
   app.use(
     bodyLimit({
@@ -52,7 +53,7 @@ export function createApp(log: Logger): OpenAPIHono {
 }
 
 /** Adds /openapi.json and /docs for what the app serves, then 405 for every known path's other methods. */
-export function finishApp(app: OpenAPIHono, title: string): OpenAPIHono {
+export function finishApp(app: OpenAPIHono<AppEnv>, title: string): OpenAPIHono<AppEnv> {
   app.doc("/openapi.json", {
     openapi: "3.0.3",
     info: { title, version: "1.0.0", description: "CinemaAbyss API, generated from the zod contracts." },

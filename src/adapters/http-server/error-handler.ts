@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, errorStatus, type ErrorCode } from "../../contracts/app-error.ts";
+import type { ErrorReply } from "../../contracts/error-reply.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { AppEnv } from "./app-env.ts";
 
 // The inverse of the one code-to-status table (each status has one code).
 const codeOfStatus = new Map(Object.entries(errorStatus).map(([code, status]) => [status as number, code as ErrorCode]));
@@ -16,13 +18,13 @@ export function toAppError(error: unknown): AppError {
 }
 
 /** The one place an error becomes an HTTP reply: `{error, code, requestId}`, never a stack trace. */
-export function errorReply(error: unknown, c: Context, log: Logger): Response {
+export function errorReply(error: unknown, c: Context<AppEnv>, log: Logger): Response {
   const appError = toAppError(error);
-  const requestId = c.get("requestId") as string | undefined;
+  const requestId = c.get("requestId");
   if (appError.code === "INTERNAL") {
     log.error({ err: error, requestId, method: c.req.method, path: c.req.path }, "unhandled error");
   }
   if (appError.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
   if (appError.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="cinemaabyss"');
-  return c.json({ error: appError.message, code: appError.code, requestId }, appError.status);
+  return c.json({ error: appError.message, code: appError.code, requestId } satisfies ErrorReply, appError.status);
 }

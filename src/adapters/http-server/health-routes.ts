@@ -1,8 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
+import { Health } from "../../contracts/health.ts";
 import { createRouter } from "./create-app.ts";
 import { jsonReply } from "./openapi-shapes.ts";
-
-const Health = z.object({ status: z.boolean() }).openapi("Health", { example: { status: true } });
 
 /** The legacy health answers `{"status": true}`; 503 with `false` when the database does not answer. */
 export function healthRoutes(paths: string[], isHealthy: () => Promise<boolean>) {

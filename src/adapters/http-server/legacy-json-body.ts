@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./app-env.ts";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const LEGACY_TYPES = /^(application\/x-www-form-urlencoded|text\/plain)\b/i;
@@ -8,7 +9,7 @@ const LEGACY_TYPES = /^(application\/x-www-form-urlencoded|text\/plain)\b/i;
  * rely on it (`curl -d '{...}'` sends form encoding). Such bodies are relabelled as JSON so the
  * routes' schemas validate them; any other declared type still gets 415.
  */
-export function legacyJsonBody(): MiddlewareHandler {
+export function legacyJsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const type = c.req.header("content-type");
     if (BODY_METHODS.has(c.req.method) && (type === undefined || LEGACY_TYPES.test(type))) {

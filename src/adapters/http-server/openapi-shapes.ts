@@ -1,13 +1,5 @@
-import { z } from "@hono/zod-openapi";
-import { errorStatus } from "../../contracts/app-error.ts";
-
-export const ErrorReply = z
-  .object({
-    error: z.string().openapi({ example: "rating: must be at most 10" }),
-    code: z.enum(Object.keys(errorStatus) as [keyof typeof errorStatus]),
-    requestId: z.string().optional(),
-  })
-  .openapi("Error");
+import type { z } from "@hono/zod-openapi";
+import { ErrorReply } from "../../contracts/error-reply.ts";
 
 const descriptions: Record<number, string> = {
   400: "Invalid input: the message names each bad field",

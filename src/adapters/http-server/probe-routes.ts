@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { AppEnv } from "./app-env.ts";
 
 /**
  * Kubernetes probes, which mean different things: /live answers while the process can serve at all
@@ -6,7 +7,7 @@ import { Hono } from "hono";
  * broker), so a pod whose dependencies are away is taken out of the Service, not restarted.
  */
 export function probeRoutes(dependencies: Record<string, () => Promise<boolean>>) {
-  return new Hono()
+  return new Hono<AppEnv>()
     .get("/live", (c) => c.json({ status: "live" }))
     .get("/ready", async (c) => {
       const names = Object.keys(dependencies);

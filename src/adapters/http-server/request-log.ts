@@ -1,8 +1,9 @@
 import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./app-env.ts";
 import type { Logger } from "../logging/logger.ts";
 
 /** One structured line per request, carrying the request id that the reply also carries. */
-export function requestLog(log: Logger): MiddlewareHandler {
+export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();

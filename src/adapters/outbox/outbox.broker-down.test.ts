@@ -4,9 +4,13 @@ import type { Subscription } from "../bus/event-bus.ts";
 import { InProcessEventBus } from "../bus/in-process-event-bus.ts";
 import { DATABASE } from "../db/database.ts";
 import type { DomainEvent } from "../../contracts/domain-event.ts";
-import { moduleApp, monolithApp } from "../../roles/apps.ts";
+import { Health } from "../../contracts/health.ts";
 import { eventsModule, startEventsConsumer } from "../../modules/events/index.ts";
+import { User } from "../../modules/users/index.ts";
+import { moduleApp, monolithApp } from "../../roles/apps.ts";
 import { startTestPlatform, type TestPlatform } from "../../testing/test-platform.ts";
+import { expectReply } from "../../testing/expect-reply.ts";
+import { readReply } from "../../testing/reply.ts";
 import { SwitchableBus } from "../../testing/switchable-bus.ts";
 import { eventually, uniqueName } from "../../testing/test-bus.ts";
 
@@ -48,7 +52,7 @@ describe.skipIf(sharedBroker)(`with the broker away (${realBroker ? "real Kafka 
     const monolith = monolithApp(t.platform);
     const events = moduleApp(t.platform, eventsModule);
     const post = (app: typeof monolith, path: string, body: unknown) => app.request(path, { method: "POST", body: JSON.stringify(body) });
-    const users: { id: number }[] = [];
+    const users: User[] = [];
     const titles = [uniqueName("down-movie"), uniqueName("down-movie")];
     takeAway();
     try {
@@ -57,7 +61,7 @@ describe.skipIf(sharedBroker)(`with the broker away (${realBroker ? "real Kafka 
       expect(refused.status).toBe(503);
       expect(await refused.json()).toMatchObject({ code: "UNAVAILABLE" });
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect((await events.request("/api/events/health")).status).toBe(503);
+      expect(expectReply(await readReply(await events.request("/api/events/health")), 503, Health)).toEqual({ status: false });
       // Readiness follows the broker; liveness does not (the pod is not restarted for it).
       const ready = await monolith.request("/ready");
       expect(ready.status).toBe(503);
@@ -67,9 +71,7 @@ describe.skipIf(sharedBroker)(`with the broker away (${realBroker ? "real Kafka 
       // Writes go on: 3 users, each with a payment and a subscription, and 2 movies.
       const names = [uniqueName("down"), uniqueName("down"), uniqueName("down")];
       for (const username of names) {
-        const res = await post(monolith, "/api/users", { username, email: `${username}@down.example` });
-        expect(res.status).toBe(201);
-        users.push((await res.json()) as { id: number });
+        users.push(expectReply(await readReply(await post(monolith, "/api/users", { username, email: `${username}@down.example` })), 201, User));
       }
       for (const user of users) {
         expect((await post(monolith, "/api/payments", { user_id: user.id, amount: 2 })).status).toBe(201);
@@ -84,7 +86,8 @@ describe.skipIf(sharedBroker)(`with the broker away (${realBroker ? "real Kafka 
     await eventually(() => t.platform.relay!.pending(), (n) => n === 0, 60_000);
     // 11 events: 3 registered + 3 subscribed + 3 payments + 2 movies; each handled exactly once.
     const userIds = new Set(users.map((u) => u.id));
-    const mine = () => handled.filter((e) => userIds.has(e.payload.user_id as number) || titles.includes(e.payload.title as string));
+    const mine = () =>
+      handled.filter(({ payload: { user_id, title } }) => (typeof user_id === "number" && userIds.has(user_id)) || (typeof title === "string" && titles.includes(title)));
     const got = await eventually(mine, (list) => list.length >= 11, 60_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(new Set(got.map((e) => e.id)).size).toBe(got.length);

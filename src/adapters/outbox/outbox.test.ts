@@ -1,16 +1,21 @@
+import { z } from "@hono/zod-openapi";
 import { asc } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Subscription } from "../bus/event-bus.ts";
+import type { Subscription as BusSubscription } from "../bus/event-bus.ts";
 import { DATABASE } from "../db/database.ts";
 import type { DomainEvent } from "../../contracts/domain-event.ts";
 import { startEventsConsumer } from "../../modules/events/index.ts";
+import { Movie } from "../../modules/movies/index.ts";
+import { Payment, Subscription } from "../../modules/payments/index.ts";
+import { User } from "../../modules/users/index.ts";
+import { expectError, expectReply } from "../../testing/expect-reply.ts";
 import { startTestApp, type TestApp } from "../../testing/test-app.ts";
 import { eventually, uniqueName } from "../../testing/test-bus.ts";
 import { outboxMessages } from "./outbox.tables.ts";
 
 // Domain events from the modules' writes, through the outbox and its relay to the consumer group.
 let t: TestApp;
-let consumer: Subscription;
+let consumer: BusSubscription;
 const consumed: { event: DomainEvent; topic: string; key: string }[] = [];
 beforeAll(async () => {
   t = await startTestApp();
@@ -29,12 +34,16 @@ afterAll(async () => {
 
 describe("the outbox", () => {
   it("publishes an event for each created user, movie, payment and subscription, keyed by entity, in order per entity", async () => {
-    const user = (await t.call("POST", "/api/users", { username: uniqueName("outbox"), email: `${uniqueName("o")}@outbox.example` })).body;
+    const user = expectReply(await t.call("POST", "/api/users", { username: uniqueName("outbox"), email: `${uniqueName("o")}@outbox.example` }), 201, User);
     const title = uniqueName("Outboxed");
     const plan = uniqueName("plan");
-    const movie = (await t.call("POST", "/api/movies", { title, description: "d", genres: ["Drama"], rating: 6 })).body;
-    const payment = (await t.call("POST", "/api/payments", { user_id: user.id, amount: 4.5 })).body;
-    const subscription = (await t.call("POST", "/api/subscriptions", { user_id: user.id, plan_type: plan, start_date: "2024-01-01", end_date: "2024-12-31" })).body;
+    const movie = expectReply(await t.call("POST", "/api/movies", { title, description: "d", genres: ["Drama"], rating: 6 }), 201, Movie);
+    const payment = expectReply(await t.call("POST", "/api/payments", { user_id: user.id, amount: 4.5 }), 201, Payment);
+    const subscription = expectReply(
+      await t.call("POST", "/api/subscriptions", { user_id: user.id, plan_type: plan, start_date: "2024-01-01", end_date: "2024-12-31" }),
+      201,
+      Subscription,
+    );
 
     // Other suites share the broker and their databases reuse ids: pick ours out by content.
     const ours = (c: (typeof consumed)[number]) => {
@@ -65,9 +74,9 @@ describe("the outbox", () => {
     const db = t.platform.container.resolve(DATABASE);
     const count = async () => (await db.select().from(outboxMessages).orderBy(asc(outboxMessages.id))).length;
     const before = await count();
-    expect((await t.call("POST", "/api/payments", { user_id: 999_999, amount: 1 })).status).toBe(404);
-    const taken = (await t.call("GET", "/api/users?limit=1")).body[0];
-    expect((await t.call("POST", "/api/users", { username: taken.username, email: "other@outbox.example" })).status).toBe(409);
+    expectError(await t.call("POST", "/api/payments", { user_id: 999_999, amount: 1 }), 404, "NOT_FOUND", "user 999999 not found");
+    const [taken] = expectReply(await t.call("GET", "/api/users?limit=1"), 200, z.array(User));
+    expectError(await t.call("POST", "/api/users", { username: taken!.username, email: "other@outbox.example" }), 409, "CONFLICT");
     expect(await count()).toBe(before);
   });
 });

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../http-server/app-env.ts";
 
 /** Who and which request the current work is for; carried to every remote hop and log line. */
 export interface RequestContext {
@@ -15,11 +16,12 @@ export function currentRequest(): RequestContext | undefined {
   return storage.getStore();
 }
 
-/** Runs the rest of the request inside its context; after the request id middleware. */
-export function requestContext(): MiddlewareHandler {
+/** Runs the rest of the request inside its context, also set on `c` for handlers; after the request id middleware. */
+export function requestContext(): MiddlewareHandler<AppEnv> {
   return (c, next) => {
     const userId = c.req.header("x-user-id")?.trim();
-    return storage.run({ requestId: c.get("requestId") as string, ...(userId ? { userId } : {}) }, next);
+    if (userId) c.set("userId", userId);
+    return storage.run({ requestId: c.get("requestId"), ...(userId ? { userId } : {}) }, next);
   };
 }
 

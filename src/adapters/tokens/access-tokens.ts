@@ -1,10 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
-
-/** One signing key: HS256 with a secret of at least 32 bytes, named by its key id. */
-export interface SigningKey {
-  kid: string;
-  secret: string;
-}
+import type { SigningKey } from "./signing-key.ts";
 
 export interface AccessTokenSettings {
   issuer: string;

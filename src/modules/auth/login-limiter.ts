@@ -1,11 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { LoginLimits } from "../../config/auth-config.ts";
 import { AppError } from "../../contracts/app-error.ts";
-
-export interface LoginLimits {
-  perUser: number;
-  perAddress: number;
-  windowSeconds: number;
-}
 
 /** Login attempts per username and per client address, in fixed windows (rate-limiter-flexible). */
 export class LoginLimiter {

@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import { RemoteClient } from "../../adapters/http-client/remote-client.ts";
 import type { EventType } from "../../contracts/domain-event.ts";
+import { Health } from "../../contracts/health.ts";
 import { EventReply, type EventInput, type EventsApi } from "./events.contract.ts";
 
 /** EventsApi over HTTP: the events service. */
@@ -13,7 +13,7 @@ export class EventsClient implements EventsApi {
 
   async healthy(): Promise<boolean> {
     try {
-      return (await this.http.call("GET", "/api/events/health", z.object({ status: z.boolean() }))).status;
+      return (await this.http.call("GET", "/api/events/health", Health)).status;
     } catch {
       return false;
     }

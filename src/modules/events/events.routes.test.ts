@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BusMessage, Subscription } from "../../adapters/bus/event-bus.ts";
 import { DATABASE } from "../../adapters/db/database.ts";
 import type { DomainEvent } from "../../contracts/domain-event.ts";
+import { Health } from "../../contracts/health.ts";
 import { moduleApp } from "../../roles/apps.ts";
+import { expectError, expectReply } from "../../testing/expect-reply.ts";
 import { eventsModule } from "./events.module.ts";
 import { startTestApp, type TestApp } from "../../testing/test-app.ts";
 import { eventually, uniqueName } from "../../testing/test-bus.ts";
+import { EventReply } from "./events.contract.ts";
 import { startEventsConsumer } from "./events.consumer.ts";
 
 // On the in-process log in `npm test`; on the real broker when KAFKA_BROKERS is set (CI).
@@ -36,27 +39,26 @@ const cases = [
 describe("POST /api/events/{type}", () => {
   it.each(cases)("publishes a %s event to %s keyed by its id, answers 201, and the consumer group reads it", async (type, topic, body, key, idPattern) => {
     const before = Date.now();
-    const reply = await t.call("POST", `/api/events/${type}`, body);
-    expect(reply.status).toBe(201);
-    expect(reply.body).toEqual({
+    const reply = expectReply(await t.call("POST", `/api/events/${type}`, body), 201, EventReply);
+    expect(reply).toEqual({
       status: "success",
       partition: expect.any(Number),
       offset: expect.any(Number),
       event: { id: expect.stringMatching(idPattern), type, timestamp: expect.any(String), payload: body },
     });
-    expect(Date.parse(reply.body.event.timestamp)).toBeGreaterThanOrEqual(before - 1000);
-    const got = await eventually(() => consumed.find((c) => c.event.id === reply.body.event.id), Boolean, 30_000);
-    expect(got?.message).toMatchObject({ topic, key, partition: reply.body.partition, offset: reply.body.offset });
-    expect(got?.event).toEqual(reply.body.event);
+    expect(Date.parse(reply.event.timestamp)).toBeGreaterThanOrEqual(before - 1000);
+    const got = await eventually(() => consumed.find((c) => c.event.id === reply.event.id), Boolean, 30_000);
+    expect(got?.message).toMatchObject({ topic, key, partition: reply.partition, offset: reply.offset });
+    expect(got?.event).toEqual(reply.event);
   });
 
   it("gives every event its own id, so a real repeat of an action is never taken for a redelivery", async () => {
     const body = { movie_id: 1, title: "Heat", action: "viewed" };
-    const a = await t.call("POST", "/api/events/movie", body);
-    const b = await t.call("POST", "/api/events/movie", body);
-    expect(a.body.event.id).not.toBe(b.body.event.id);
-    expect(b.body.partition).toBe(a.body.partition);
-    expect(b.body.offset).toBeGreaterThan(a.body.offset);
+    const a = expectReply(await t.call("POST", "/api/events/movie", body), 201, EventReply);
+    const b = expectReply(await t.call("POST", "/api/events/movie", body), 201, EventReply);
+    expect(a.event.id).not.toBe(b.event.id);
+    expect(b.partition).toBe(a.partition);
+    expect(b.offset).toBeGreaterThan(a.offset);
   });
 
   it.each([
@@ -68,19 +70,17 @@ describe("POST /api/events/{type}", () => {
     ["payment", { payment_id: 1, user_id: 1, amount: -5, status: "completed", timestamp: "2023-01-15T14:30:00Z" }, "amount: must be greater than 0"],
     ["payment", "{nope", "Malformed JSON"],
   ])("answers 400 for a bad %s event", async (type, body, message) => {
-    const reply = await t.call("POST", `/api/events/${type}`, body);
-    expect(reply.status).toBe(400);
-    expect(reply.body.error).toContain(message);
+    expectError(await t.call("POST", `/api/events/${type}`, body), 400, "INVALID_INPUT", expect.stringContaining(message));
   });
 
   it("answers 404 for an unknown event type and 405 for GET", async () => {
-    expect((await t.call("POST", "/api/events/popcorn", {})).status).toBe(404);
-    expect((await t.call("GET", "/api/events/movie")).status).toBe(405);
+    expectError(await t.call("POST", "/api/events/popcorn", {}), 404, "NOT_FOUND", "no route for POST /api/events/popcorn");
+    expectError(await t.call("GET", "/api/events/movie"), 405, "METHOD_NOT_ALLOWED", "GET is not allowed on /api/events/movie; allowed: POST");
   });
 });
 
 describe("GET /api/events/health", () => {
   it("answers the legacy body while the broker answers", async () => {
-    expect(await t.call("GET", "/api/events/health")).toMatchObject({ status: 200, body: { status: true } });
+    expect(expectReply(await t.call("GET", "/api/events/health"), 200, Health)).toEqual({ status: true });
   });
 });

@@ -1,9 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import type { EventType } from "../../contracts/domain-event.ts";
+import { Health } from "../../contracts/health.ts";
 import { EventReply, type EventsApi, MovieEventInput, PaymentEventInput, UserEventInput } from "./events.contract.ts";
-
-const Health = z.object({ status: z.boolean() });
 
 const health = createRoute({
   method: "get",
@@ -13,7 +13,7 @@ const health = createRoute({
   responses: { 200: jsonReply("The broker answers", Health), 503: jsonReply("The broker does not answer", Health) },
 });
 
-const post = <S extends z.ZodType>(type: "movie" | "user" | "payment", schema: S) =>
+const post = <S extends z.ZodType>(type: EventType, schema: S) =>
   createRoute({
     method: "post",
     path: `/api/events/${type}`,

@@ -1,11 +1,15 @@
+import { z } from "@hono/zod-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectError, expectReply } from "../../testing/expect-reply.ts";
 import { startTestApp, type TestApp } from "../../testing/test-app.ts";
+import { User } from "../users/index.ts";
+import { Subscription } from "./subscriptions.contract.ts";
 
 let t: TestApp;
 let ann: number;
 beforeAll(async () => {
   t = await startTestApp();
-  ann = (await t.call("POST", "/api/users", { username: "sub_ann", email: "ann@sub.example" })).body.id;
+  ann = expectReply(await t.call("POST", "/api/users", { username: "sub_ann", email: "ann@sub.example" }), 201, User).id;
 });
 afterAll(() => t.close());
 
@@ -13,25 +17,23 @@ const year = { plan_type: "premium", start_date: "2023-01-01T00:00:00Z", end_dat
 
 describe("/api/subscriptions", () => {
   it("answers 201 with the subscription, dates in ISO 8601, readable by ?id= and ?user_id=", async () => {
-    const reply = await t.call("POST", "/api/subscriptions", { user_id: ann, ...year });
-    expect(reply.status).toBe(201);
-    expect(reply.body).toEqual({
+    const subscription = expectReply(await t.call("POST", "/api/subscriptions", { user_id: ann, ...year }), 201, Subscription);
+    expect(subscription).toEqual({
       id: expect.any(Number),
       user_id: ann,
       plan_type: "premium",
       start_date: "2023-01-01T00:00:00.000Z",
       end_date: "2023-12-31T23:59:59.000Z",
     });
-    expect((await t.call("GET", `/api/subscriptions?id=${reply.body.id}`)).body).toEqual(reply.body);
-    expect((await t.call("GET", `/api/subscriptions?user_id=${ann}`)).body).toContainEqual(reply.body);
+    expect(expectReply(await t.call("GET", `/api/subscriptions?id=${subscription.id}`), 200, Subscription)).toEqual(subscription);
+    expect(expectReply(await t.call("GET", `/api/subscriptions?user_id=${ann}`), 200, z.array(Subscription))).toContainEqual(subscription);
   });
 
   it("accepts equal start and end dates (legacy clients send them), bare dates, and offsets", async () => {
     const same = await t.call("POST", "/api/subscriptions", { user_id: ann, plan_type: "basic", start_date: "2024-05-01T00:00:00Z", end_date: "2024-05-01T00:00:00Z" });
-    expect(same.status).toBe(201);
+    expect(expectReply(same, 201, Subscription)).toMatchObject({ start_date: "2024-05-01T00:00:00.000Z", end_date: "2024-05-01T00:00:00.000Z" });
     const bare = await t.call("POST", "/api/subscriptions", { user_id: ann, plan_type: "basic", start_date: "2024-01-01", end_date: "2024-02-01T03:00:00+03:00" });
-    expect(bare.status).toBe(201);
-    expect(bare.body).toMatchObject({ start_date: "2024-01-01T00:00:00.000Z", end_date: "2024-02-01T00:00:00.000Z" });
+    expect(expectReply(bare, 201, Subscription)).toMatchObject({ start_date: "2024-01-01T00:00:00.000Z", end_date: "2024-02-01T00:00:00.000Z" });
   });
 
   it.each([
@@ -43,13 +45,11 @@ describe("/api/subscriptions", () => {
     ["no end date", { end_date: undefined }, "end_date: is required"],
   ])("answers 400 for %s", async (_what, fields, message) => {
     const reply = await t.call("POST", "/api/subscriptions", { user_id: ann, ...year, ...fields });
-    expect(reply.status).toBe(400);
-    expect(reply.body.error).toContain(message);
+    expectError(reply, 400, "INVALID_INPUT", expect.stringContaining(message));
   });
 
   it("answers 404 for an unknown user and for a missing id", async () => {
-    const reply = await t.call("POST", "/api/subscriptions", { user_id: 66666, ...year });
-    expect(reply).toMatchObject({ status: 404, body: { error: "user 66666 not found" } });
-    expect((await t.call("GET", "/api/subscriptions?id=66666")).body.error).toBe("subscription 66666 not found");
+    expectError(await t.call("POST", "/api/subscriptions", { user_id: 66666, ...year }), 404, "NOT_FOUND", "user 66666 not found");
+    expectError(await t.call("GET", "/api/subscriptions?id=66666"), 404, "NOT_FOUND", "subscription 66666 not found");
   });
 });

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { AppEnv } from "../../adapters/http-server/app-env.ts";
 import { bearerAuth } from "hono/bearer-auth";
 import { AppError } from "../../contracts/app-error.ts";
 import { validationMessage } from "../../contracts/validation-message.ts";
@@ -15,9 +16,12 @@ export function routesReport(registry: RouteRegistry, guards: ReadonlyMap<string
   };
 }
 
+/** The JSON of GET /admin/routes, for the tests and tools that read it. */
+export type RoutesReport = ReturnType<typeof routesReport>;
+
 /** The authenticated admin API that re-weights routes at run time: `Authorization: Bearer <ADMIN_TOKEN>`. */
 export function adminRoutes(token: string, registry: RouteRegistry, guards: ReadonlyMap<string, TargetGuard>, log: Logger) {
-  return new Hono()
+  return new Hono<AppEnv>()
     .use("/admin/*", bearerAuth({ token }))
     .get("/admin/routes", (c) => c.json(routesReport(registry, guards)))
     .put("/admin/routes/:name", async (c) => {

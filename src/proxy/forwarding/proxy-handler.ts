@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { AppEnv } from "../../adapters/http-server/app-env.ts";
 import { peerAddress } from "../../adapters/http-server/client-address.ts";
 import type { Logger } from "../../adapters/logging/logger.ts";
 import { AppError } from "../../contracts/app-error.ts";
@@ -22,7 +23,7 @@ export interface ProxyDeps {
 // Only these are safe to send twice: a failed write is never retried on another target.
 const RETRYABLE = new Set(["GET", "HEAD"]);
 
-function upstreamRequest(c: Context, userId: string | undefined): UpstreamRequest {
+function upstreamRequest(c: Context<AppEnv>, userId: string | undefined): UpstreamRequest {
   const url = new URL(c.req.url);
   return {
     method: c.req.method,
@@ -30,7 +31,7 @@ function upstreamRequest(c: Context, userId: string | undefined): UpstreamReques
     headers: upstreamHeaders(c.req.raw.headers, {
       address: peerAddress(c),
       protocol: url.protocol === "https:" ? "https" : "http",
-      requestId: c.get("requestId") as string,
+      requestId: c.get("requestId"),
       userId,
     }),
     body: RETRYABLE.has(c.req.method) ? null : c.req.raw.body,
@@ -72,7 +73,7 @@ export function proxyHandler({ registry, guards, metrics, log, identity }: Proxy
     }
   };
 
-  return async (c: Context): Promise<Response> => {
+  return async (c: Context<AppEnv>): Promise<Response> => {
     const route = registry.match(c.req.path);
     if (!route) throw AppError.notFound(`no route for ${c.req.method} ${c.req.path}`);
     const caller = await callerIdentity(c, route, identity);

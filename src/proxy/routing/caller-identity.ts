@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { AppEnv } from "../../adapters/http-server/app-env.ts";
 import { AccessTokens, bearerToken, InvalidToken } from "../../adapters/tokens/access-tokens.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { RouteDefinition } from "./route-table.ts";
@@ -23,7 +24,7 @@ export interface CallerIdentity {
  * a route that requires auth answers 401 without one. A caller-sent X-User-Id is only a routing key,
  * never an identity: upstreams see X-User-Id only from a verified token.
  */
-export async function callerIdentity(c: Context, route: RouteDefinition, policy: IdentityPolicy): Promise<CallerIdentity> {
+export async function callerIdentity(c: Context<AppEnv>, route: RouteDefinition, policy: IdentityPolicy): Promise<CallerIdentity> {
   const token = bearerToken(c.req.header("authorization"));
   if (token) {
     try {
