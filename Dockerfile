@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image per role from the same code: docker build --build-arg ROLE=movies -t cinemaabyss-movies .
-# Roles: all-in-one, monolith, movies, events, users, payments, proxy (the gateway).
-ARG NODE_VERSION=20
+# Roles: all-in-one, monolith, movies, events, users, payments, auth, proxy (the gateway).
+# Node 24 is an LTS line with years of security fixes left; package.json engines says which
+# other lines the code still runs on (Node 20 reached end of life in April 2026).
+ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
@@ -25,5 +27,7 @@ COPY --from=build /app/dist/${ROLE}.mjs ./app.mjs
 RUN mkdir -p /data && chown node:node /data
 # The image's unprivileged user (uid 1000); the chart also runs it with a read-only root filesystem.
 USER node
-EXPOSE 8000 8080 8081 8082 8083 8084
+# EXPOSE only documents; listing every role's default port (proxy, monolith, movies, events,
+# users, payments, auth) keeps it true whichever ROLE the image was built for.
+EXPOSE 8000 8080 8081 8082 8083 8084 8085
 ENTRYPOINT ["node", "app.mjs"]

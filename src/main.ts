@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { createLogger } from "./adapters/logging/logger.ts";
+import { DatabaseUnreachable } from "./adapters/db/postgres-reachable.ts";
 import { startPlatform } from "./roles/platform.ts";
 import { rolesOf } from "./roles/roles.ts";
 import { moduleRegistry } from "./modules/registry.ts";
@@ -23,7 +24,7 @@ export async function main(what: string): Promise<void> {
   const log = createLogger(config.logLevel, { role: what });
 
   if (what === "migrate" || what === "seed") {
-    const platform = await startPlatform({ ...config, seedOnStart: false, outboxRelay: false }, log);
+    const platform = await startPlatform({ ...config, seedOnStart: false, outboxRelay: false }, log, { reach: { log } });
     if (what === "seed") await seedIfEmpty(platform.container, log);
     else log.info({ database: platform.database.kind }, "migrations applied");
     await platform.close();
@@ -35,7 +36,7 @@ export async function main(what: string): Promise<void> {
     process.exit(2);
   }
 
-  const running = await startRole(what, config, log);
+  const running = await startRole(what, config, log, { reach: { log } });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -63,7 +64,20 @@ const defaultRole = typeof __DEFAULT_ROLE__ === "string" ? __DEFAULT_ROLE__ : "a
 // Run when this file is the entry: `tsx src/main.ts <role|command>` or `node dist/<role>.mjs [command]`.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv[2] ?? defaultRole).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`${startupFailure(error, process.env)}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * One line naming the variable and the cause for a failure the environment explains (the operator
+ * fixes a value, not code); the stack for anything else, which is a bug to report.
+ */
+export function startupFailure(error: unknown, env: Record<string, string | undefined>): string {
+  if (error instanceof DatabaseUnreachable) {
+    // The same precedence as the configuration: DB_CONNECTION_STRING wins over its alias.
+    const variable = env.DB_CONNECTION_STRING?.trim() ? "DB_CONNECTION_STRING" : "DATABASE_URL";
+    return `${variable}: ${error.message}`;
+  }
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { InjectionToken } from "tsyringe";
+import type { ReachOptions } from "./postgres-reachable.ts";
 
 /** Drizzle over either driver: modules write one query that runs on PostgreSQL and on PGlite alike. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -20,6 +21,8 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** Called with every statement sent; tests use it to count queries. */
   onQuery?: (sql: string) => void;
+  /** How long a PostgreSQL server that is not up yet is waited for at open, and where to say so. */
+  reach?: Partial<ReachOptions>;
 }
 
 export const DATABASE: InjectionToken<Database> = Symbol("Database");

@@ -3,16 +3,20 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { answersQueries, type DatabaseHandle, type OpenDatabaseOptions } from "./database.ts";
 import { migrationsFolder } from "./migrations-folder.ts";
+import { defaultReach, waitForPostgres } from "./postgres-reachable.ts";
 
 // Any constant shared by every process of the platform: the split topology starts several at once.
 const MIGRATION_LOCK_KEY = 716_118_001;
 
-/** A PostgreSQL server through a `pg` pool. */
+/** A PostgreSQL server through a `pg` pool; throws DatabaseUnreachable when the server cannot be reached. */
 export async function openPostgresDatabase(
   url: string,
   poolMax: number,
   options: OpenDatabaseOptions = {},
 ): Promise<DatabaseHandle> {
+  // Checked here, before anything else uses the pool, so a bad address or password ends the start
+  // with one clear line instead of a driver stack from wherever the first query happened to be.
+  await waitForPostgres(url, { ...defaultReach, ...options.reach });
   const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
