@@ -3,13 +3,14 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../config/config.ts";
-import { roles } from "../roles/roles.ts";
+import { moduleRegistry } from "../modules/registry.ts";
+import { rolesOf } from "../roles/roles.ts";
 
 // The Dockerfile and the workflow list roles and ports by hand; a role added to the code but not
 // to them ships without an image (auth once did). Hermetic: reads files only, no docker needed.
-const roleNames = Object.keys(roles).sort();
-const defaults = loadConfig({});
-const defaultPorts = [defaults.gateway.port, ...Object.values(defaults.ports)].sort((a, b) => a - b);
+const defaults = loadConfig({}, moduleRegistry);
+const roleNames = Object.keys(rolesOf(defaults)).sort();
+const defaultPorts = [defaults.gateway.port, defaults.monolithPort, ...defaults.modules.map((m) => m.port)].sort((a, b) => a - b);
 
 describe("container images", () => {
   it("are built by the workflow for every role", () => {

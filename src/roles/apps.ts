@@ -3,12 +3,13 @@ import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { createApp, finishApp } from "../adapters/http-server/create-app.ts";
 import { healthRoutes } from "../adapters/http-server/health-routes.ts";
 import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
+import { remoteChecks } from "../adapters/http-client/remote-readiness.ts";
 import type { ModuleDescriptor } from "../modules/module-descriptor.ts";
 import type { Platform } from "./platform.ts";
 
-/** Probes of a role with a database: ready while the database and the bus answer. */
+/** Probes of a role with a database: ready while the database and the bus answer, and once each remote module has. */
 function probes(platform: Platform) {
-  return probeRoutes({ database: () => platform.database.ping(), broker: () => platform.bus.ping() });
+  return probeRoutes({ database: () => platform.database.ping(), broker: () => platform.bus.ping(), ...remoteChecks(platform.placement) });
 }
 
 /**
