@@ -6,7 +6,7 @@ import { loadConfig } from "../config/config.ts";
 import { moduleRegistry } from "../modules/registry.ts";
 import { rolesOf } from "../roles/roles.ts";
 
-// The Dockerfile and the workflow list roles and ports by hand; a role added to the code but not
+// The Dockerfile, the workflow and build.mjs list roles and ports by hand (they cannot import the registry); a role added to the code but not
 // to them ships without an image (auth once did). Hermetic: reads files only, no docker needed.
 const defaults = loadConfig({}, moduleRegistry);
 const roleNames = Object.keys(rolesOf(defaults)).sort();
@@ -27,5 +27,10 @@ describe("container images", () => {
     const listed = readFileSync("Dockerfile", "utf8").match(/^# Roles: (.+)\.$/m)?.[1] ?? "";
     const names = listed.split(",").map((name) => name.trim().replace(/ \(.*\)$/, ""));
     expect(names.sort()).toEqual(roleNames);
+  });
+
+  it("have a bundle each, built by build.mjs", () => {
+    const listed = readFileSync("build.mjs", "utf8").match(/^export const bundledRoles = \[(.+)\];$/m)?.[1] ?? "";
+    expect(listed.split(",").map((name) => name.trim().replace(/"/g, "")).sort()).toEqual(roleNames);
   });
 });
