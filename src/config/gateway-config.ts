@@ -11,6 +11,8 @@ export const gatewayEnv = {
   GATEWAY_CONFIG: z.string().min(1).optional(),
   GATEWAY_CONNECT_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(2_000),
   GATEWAY_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(30_000),
+  GATEWAY_BODY_BUFFER_BYTES: positiveInt("a positive number of bytes").default(1024 * 1024),
+  GATEWAY_CLIENT_BODY_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
   BREAKER_MAX_CONCURRENT: positiveInt("a positive whole number").default(200),
   BREAKER_MAX_PENDING: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be 0 or more").default(200),
   BREAKER_CONSECUTIVE_FAILURES: positiveInt("a positive whole number").default(5),
@@ -54,6 +56,8 @@ export interface GatewayConfig {
   configFile: string | undefined;
   connectTimeoutMs: number;
   timeoutMs: number;
+  /** Bodies up to bufferBytes are read whole, within timeoutMs, before a target is chosen. */
+  clientBody: { bufferBytes: number; timeoutMs: number };
   breaker: BreakerLimits;
 }
 
@@ -77,6 +81,7 @@ export function gatewayConfig(e: GatewayEnv & { MONOLITH_PORT: number }, modules
     configFile: e.GATEWAY_CONFIG,
     connectTimeoutMs: e.GATEWAY_CONNECT_TIMEOUT_MS,
     timeoutMs: e.GATEWAY_TIMEOUT_MS,
+    clientBody: { bufferBytes: e.GATEWAY_BODY_BUFFER_BYTES, timeoutMs: e.GATEWAY_CLIENT_BODY_TIMEOUT_MS },
     breaker: {
       maxConcurrent: e.BREAKER_MAX_CONCURRENT,
       maxPending: e.BREAKER_MAX_PENDING,

@@ -42,12 +42,20 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
         onStateChange: (state) => {
           metrics.breakerState(t.name, state);
           gatewayLog.warn({ target: t.name, breaker: state }, "breaker state changed");
+          const panicking = routes.filter((r) => r.legacy === t.name).map((r) => r.name);
+          for (const route of panicking) metrics.routePanic(route, state !== "closed");
+          if (panicking.length > 0 && state === "open") {
+            gatewayLog.error({ target: t.name, routes: panicking }, "routes in panic: their last-resort target is ejected and still takes their traffic");
+          }
         },
       }),
     ]),
   );
   for (const t of targets) metrics.breakerState(t.name, "closed");
-  for (const r of routes) metrics.routePercent(r.name, effectivePercent(r));
+  for (const r of routes) {
+    metrics.routePercent(r.name, effectivePercent(r));
+    metrics.routePanic(r.name, false);
+  }
   registry.onChange((r) => metrics.routePercent(r.name, effectivePercent(r)));
   const stopWatching = config.configFile ? watchRouteFile(config.configFile, registry, gatewayLog) : () => {};
 
@@ -58,7 +66,7 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   app.route("/", probeRoutes({}));
   app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
   if (config.adminToken) app.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
-  app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity }));
+  app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity, body: config.clientBody }));
 
   log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
   return {

@@ -50,22 +50,32 @@ describe("the safety net", () => {
     expect(((await res.json()) as { url: string }).url).toBe("/api/movies?id=1");
   });
 
-  it("never retries a write: a POST the service fails gets the service's answer, and the monolith never sees it", async () => {
+  it("never sends a write that reached the service to another target", async () => {
     g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100" });
     g.movies.mode = "fail";
     const failed = await post();
     expect(failed.status).toBe(500);
     expect(failed.headers.get("x-served-by")).toBe("movies-service");
-    await g.movies.kill();
-    expectError(await readReply(await post()), 502, "BAD_GATEWAY", expect.stringContaining("movies-service"));
+    g.movies.mode = "reset";
+    expectError(await readReply(await post()), 502, "BAD_GATEWAY", "the service could not be reached");
     expect(g.monolith.seen.filter((r) => r.method === "POST")).toEqual([]);
   });
 
-  it("answers 504 when the target does not answer within the timeout", async () => {
+  it("sends a write the service never received to the legacy target: the service is down", async () => {
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100" });
+    await g.movies.kill();
+    const res = await post('{"title":"kept"}');
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-served-by")).toBe("monolith");
+    expect(res.headers.get("x-fallback-from")).toBe("movies-service");
+    expect(g.monolith.seen.filter((r) => r.method === "POST").map((r) => r.bodyBytes)).toEqual([16]);
+  });
+
+  it("answers 504 when the target does not answer within the timeout, naming no address", async () => {
     g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", GATEWAY_TIMEOUT_MS: "300" });
     g.movies.mode = "slow";
     const started = Date.now();
-    expectError(await readReply(await post()), 504, "GATEWAY_TIMEOUT", expect.stringContaining("movies-service"));
+    expectError(await readReply(await post()), 504, "GATEWAY_TIMEOUT", "the service did not answer in time");
     expect(Date.now() - started).toBeLessThan(2_000);
     // A GET in the same state is answered by the monolith after the timeout.
     expect((await fetch(`${g.url}/api/movies`)).headers.get("x-served-by")).toBe("monolith");
@@ -73,7 +83,7 @@ describe("the safety net", () => {
 });
 
 describe("the circuit breaker", () => {
-  it("opens after K consecutive failures, sheds with 503, and closes again after recovery", async () => {
+  it("opens after K consecutive failures, hands requests to the legacy target without sending, and closes again after recovery", async () => {
     g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", BREAKER_CONSECUTIVE_FAILURES: "3", BREAKER_BASE_EJECTION_MS: "400" });
     g.movies.mode = "fail";
     for (let i = 0; i < 3; i++) expect((await post()).status).toBe(500);
@@ -81,9 +91,12 @@ describe("the circuit breaker", () => {
 
     const seenBefore = g.movies.seen.length;
     const started = Date.now();
+    // Ejected: nothing is sent to the service, so even a write goes to the legacy target at once.
     const shed = await post();
     expect(Date.now() - started).toBeLessThan(200);
-    expectError(await readReply(shed), 503, "UNAVAILABLE", "movies-service is ejected after consecutive failures");
+    expect(shed.status).toBe(200);
+    expect(shed.headers.get("x-served-by")).toBe("monolith");
+    expect(shed.headers.get("x-fallback-from")).toBe("movies-service");
     // GETs keep working through the monolith while the service is ejected.
     expect((await fetch(`${g.url}/api/movies`)).headers.get("x-served-by")).toBe("monolith");
     expect(g.movies.seen.length).toBe(seenBefore);
@@ -107,13 +120,13 @@ describe("the circuit breaker", () => {
     await sleep(500);
     expect((await post()).status).toBe(500); // the probe fails: second ejection, 800 ms
     await sleep(500);
-    expect((await post()).status).toBe(503); // 500 ms into 800: still ejected
+    expect((await post()).headers.get("x-served-by")).toBe("monolith"); // 500 ms into 800: still ejected
     await sleep(400);
     expect((await post()).status).toBe(500); // past 800 ms: probed again
     expect(await breakerOf("movies-service")).toMatchObject({ ejections: 3 });
   });
 
-  it("sheds with 503 over N concurrent plus M pending requests", async () => {
+  it("hands the service's overflow over N concurrent plus M pending to the legacy target", async () => {
     g = await startTestGateway({
       MOVIES_MIGRATION_PERCENT: "100",
       BREAKER_MAX_CONCURRENT: "2",
@@ -126,13 +139,34 @@ describe("the circuit breaker", () => {
     const replies = await Promise.all(
       Array.from({ length: 6 }, async () => {
         const res = await post();
-        return { status: res.status, ms: Date.now() - started };
+        return { status: res.status, servedBy: res.headers.get("x-served-by"), ms: Date.now() - started };
       }),
     );
-    const shed = replies.filter((r) => r.status === 503);
-    expect(shed).toHaveLength(3);
-    for (const r of shed) expect(r.ms).toBeLessThan(500);
+    const handedOver = replies.filter((r) => r.servedBy === "monolith");
+    expect(handedOver).toHaveLength(3);
+    for (const r of handedOver) expect(r.ms).toBeLessThan(500);
     expect(replies.filter((r) => r.status === 504)).toHaveLength(3);
     expect(g.movies.seen.length).toBeLessThanOrEqual(3);
+  });
+
+  it("sheds the legacy target's own overload with a fast 503 and Retry-After, and recovers", async () => {
+    g = await startTestGateway({ BREAKER_MAX_CONCURRENT: "2", BREAKER_MAX_PENDING: "1", GATEWAY_TIMEOUT_MS: "1000", BREAKER_CONSECUTIVE_FAILURES: "100" });
+    g.monolith.mode = "slow";
+    const started = Date.now();
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const reply = await readReply(await post());
+        return { reply, ms: Date.now() - started };
+      }),
+    );
+    const shed = replies.filter((r) => r.reply.status === 503);
+    expect(shed).toHaveLength(3);
+    for (const { reply, ms } of shed) {
+      expectError(reply, 503, "UNAVAILABLE", "the service is overloaded; try again shortly");
+      expect(reply.headers.get("retry-after")).toBe("1");
+      expect(ms).toBeLessThan(500);
+    }
+    g.monolith.mode = "ok";
+    expect((await post()).status).toBe(200);
   });
 });

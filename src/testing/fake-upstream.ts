@@ -10,11 +10,12 @@ export interface SeenRequest {
   abandoned: boolean;
 }
 
-export type UpstreamMode = "ok" | "fail" | "slow";
+export type UpstreamMode = "ok" | "fail" | "slow" | "reset";
 
 /**
  * An upstream for gateway tests on 127.0.0.1. It answers JSON naming itself, echoes bodies on
- * /echo, streams N bytes on /bytes?n=N, answers 500 in "fail" mode and never answers in "slow" mode.
+ * /echo, streams N bytes on /bytes?n=N, answers 500 in "fail" mode, never answers in "slow" mode, and
+ * cuts the connection once the whole request has arrived in "reset" mode.
  * It can be killed and brought back on the same port, like a restarted service.
  */
 export class FakeUpstream {
@@ -63,6 +64,7 @@ export class FakeUpstream {
     }
     req.on("data", (chunk: Buffer) => (record.bodyBytes += chunk.length));
     req.on("end", () => {
+      if (this.mode === "reset") return void req.socket.destroy();
       if (this.mode === "fail") {
         res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: `${this.name} failed` }));
         return;

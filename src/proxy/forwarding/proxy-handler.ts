@@ -5,12 +5,14 @@ import type { Logger } from "../../adapters/logging/logger.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import { callerIdentity, type IdentityPolicy } from "../routing/caller-identity.ts";
 import { chooseSide } from "../routing/choose-target.ts";
-import { upstreamHeaders, withoutHopByHop } from "./forwarding-headers.ts";
 import type { GatewayMetrics } from "../observe/gateway-metrics.ts";
 import type { RouteRegistry } from "../routing/route-registry.ts";
 import type { RouteDefinition } from "../routing/route-table.ts";
 import { UpstreamFailure, type UpstreamRequest } from "../targets/target.ts";
 import { TargetShed, type TargetGuard } from "../targets/target-guard.ts";
+import { readClientBody, type ClientBody, type ClientBodyLimits } from "./client-body.ts";
+import { clientFacingError } from "./client-facing-error.ts";
+import { upstreamHeaders, withoutHopByHop } from "./forwarding-headers.ts";
 
 export interface ProxyDeps {
   registry: RouteRegistry;
@@ -18,12 +20,21 @@ export interface ProxyDeps {
   metrics: GatewayMetrics;
   log: Logger;
   identity: IdentityPolicy;
+  body: ClientBodyLimits;
 }
 
-// Only these are safe to send twice: a failed write is never retried on another target.
+// Only these are safe to send twice: a write that reached a target is never sent to another.
 const RETRYABLE = new Set(["GET", "HEAD"]);
+// What the services answer; anything else (TRACE, CONNECT, WebDAV verbs) gets 405 here, as there.
+const PROXIED = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const ALLOW = [...PROXIED].join(", ");
 
-function upstreamRequest(c: Context<AppEnv>, userId: string | undefined): UpstreamRequest {
+function declaredLength(c: Context<AppEnv>): number | undefined {
+  const value = c.req.header("content-length");
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function upstreamRequest(c: Context<AppEnv>, userId: string | undefined, body: ClientBody): UpstreamRequest {
   const url = new URL(c.req.url);
   return {
     method: c.req.method,
@@ -34,8 +45,8 @@ function upstreamRequest(c: Context<AppEnv>, userId: string | undefined): Upstre
       requestId: c.get("requestId"),
       userId,
     }),
-    body: RETRYABLE.has(c.req.method) ? null : c.req.raw.body,
-    bodyComplete: () => true,
+    body: body.kind === "whole" ? body.bytes : body.kind === "stream" ? body.stream : null,
+    bodyComplete: body.kind === "stream" ? body.complete : () => true,
     signal: c.req.raw.signal,
   };
 }
@@ -49,19 +60,26 @@ function stamped(response: Response, requestId: string, target: string, fallback
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-function asAppError(error: unknown): unknown {
-  if (error instanceof TargetShed) return new AppError("UNAVAILABLE", error.message);
-  if (error instanceof UpstreamFailure) {
-    return error.kind === "timeout" ? new AppError("GATEWAY_TIMEOUT", error.message) : new AppError("BAD_GATEWAY", error.message);
-  }
-  return error;
+/**
+ * Whether a request the service did not serve may go to the legacy target instead. Nothing was
+ * sent when the service was shed (ejected, no free slot) or refused the connection, so any method
+ * may go, as long as its body is still in hand; a GET or HEAD may go whatever happened.
+ */
+function mayFallBack(request: UpstreamRequest, body: ClientBody, error: unknown): boolean {
+  if (error instanceof UpstreamFailure && (error.kind === "client-gone" || error.kind === "client-body")) return false;
+  if (RETRYABLE.has(request.method)) return true;
+  const replayable = body.kind !== "stream";
+  return replayable && (error instanceof TargetShed || (error instanceof UpstreamFailure && error.kind === "connect"));
 }
 
-/** Proxies one request along the route table, with the GET/HEAD safety net onto the legacy target. */
-export function proxyHandler({ registry, guards, metrics, log, identity }: ProxyDeps) {
+/**
+ * Proxies one request along the route table. The body is in hand before any target is chosen; a
+ * service that cannot take the request hands it to the legacy target, which is the last resort.
+ */
+export function proxyHandler({ registry, guards, metrics, log, identity, body: bodyLimits }: ProxyDeps) {
   const send = async (route: RouteDefinition, targetName: string, request: UpstreamRequest) => {
     const guard = guards.get(targetName);
-    if (!guard) throw new AppError("UNAVAILABLE", `target ${targetName} is not configured`);
+    if (!guard) throw new AppError("UNAVAILABLE", "the service is unavailable");
     const started = performance.now();
     try {
       const response = await guard.send(request);
@@ -76,28 +94,37 @@ export function proxyHandler({ registry, guards, metrics, log, identity }: Proxy
   return async (c: Context<AppEnv>): Promise<Response> => {
     const route = registry.match(c.req.path);
     if (!route) throw AppError.notFound(`no route for ${c.req.method} ${c.req.path}`);
+    if (!PROXIED.has(c.req.method)) {
+      c.header("Allow", ALLOW);
+      throw new AppError("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed; allowed: ${ALLOW}`);
+    }
     const caller = await callerIdentity(c, route, identity);
+    const body = RETRYABLE.has(c.req.method) ? ({ kind: "none" } as const) : await readClientBody(c.req.raw.body, declaredLength(c), bodyLimits);
     const side = chooseSide(route, caller.key);
     const chosen = side === "service" ? route.service! : route.legacy;
-    const request = upstreamRequest(c, caller.userId);
-    const canFallBack = side === "service" && RETRYABLE.has(request.method);
+    const request = upstreamRequest(c, caller.userId, body);
+    const requestId = c.get("requestId");
+    const fail = (error: unknown, target: string): never => {
+      log.warn({ requestId, route: route.name, target, err: error instanceof Error ? error.message : String(error) }, "no answer from upstream");
+      throw clientFacingError(error);
+    };
 
-    let failure: unknown;
+    let reason: string;
     try {
       const response = await send(route, chosen, request);
-      if (!(canFallBack && response.status >= 500)) return stamped(response, request.headers.get("x-request-id")!, chosen);
+      if (!(side === "service" && RETRYABLE.has(request.method) && response.status >= 500)) return stamped(response, requestId, chosen);
       await response.body?.cancel();
-      failure = new Error(`status ${response.status}`);
+      reason = `status ${response.status}`;
     } catch (error) {
-      if (!canFallBack || (error instanceof UpstreamFailure && error.kind === "client-gone")) throw asAppError(error);
-      failure = error;
+      if (side !== "service" || !mayFallBack(request, body, error)) return fail(error, chosen);
+      reason = error instanceof Error ? error.message : String(error);
     }
-    log.warn({ requestId: c.get("requestId"), route: route.name, from: chosen, to: route.legacy, reason: String((failure as Error).message) }, "falling back to legacy target");
+    log.warn({ requestId, route: route.name, from: chosen, to: route.legacy, reason }, "falling back to legacy target");
     metrics.fellBack(route.name, chosen, route.legacy);
     try {
-      return stamped(await send(route, route.legacy, request), request.headers.get("x-request-id")!, route.legacy, chosen);
+      return stamped(await send(route, route.legacy, request), requestId, route.legacy, chosen);
     } catch (error) {
-      throw asAppError(error);
+      return fail(error, route.legacy);
     }
   };
 }

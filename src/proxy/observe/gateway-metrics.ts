@@ -37,6 +37,12 @@ export class GatewayMetrics {
     labelNames: ["target"] as const,
     registers: [this.registry],
   });
+  private readonly panic = new Gauge({
+    name: "gateway_route_panic",
+    help: "1 while the route's legacy target is ejected yet still takes its traffic as the last resort (panic), else 0",
+    labelNames: ["route"] as const,
+    registers: [this.registry],
+  });
   private readonly percent = new Gauge({
     name: "gateway_route_percent",
     help: "Share of the route's traffic sent to its service (100 when the migration is finished)",
@@ -59,6 +65,10 @@ export class GatewayMetrics {
 
   breakerState(target: string, state: BreakerState): void {
     this.breaker.set({ target }, breakerValue[state]);
+  }
+
+  routePanic(route: string, inPanic: boolean): void {
+    this.panic.set({ route }, inPanic ? 1 : 0);
   }
 
   routePercent(route: string, effectivePercent: number): void {
