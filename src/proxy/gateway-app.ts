@@ -1,9 +1,11 @@
+import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import type { GatewayConfig } from "../config/gateway-config.ts";
 import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { withBaseMiddleware } from "../adapters/http-server/create-app.ts";
 import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
+import { mergedOpenApi } from "./docs/merged-openapi.ts";
 import { adminRoutes } from "./control/admin-routes.ts";
 import { GatewayMetrics } from "./observe/gateway-metrics.ts";
 import { gatewayTargets, type InProcessApps } from "./targets/gateway-targets.ts";
@@ -64,6 +66,9 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   app.get("/health", (c) => c.text("Strangler Fig Proxy is healthy"));
   // The gateway needs nothing to be ready: with a target away it still answers (fallback, 503).
   app.route("/", probeRoutes({}));
+  const openApi = mergedOpenApi(() => registry.list(), new Map(targets.map((t) => [t.name, t])));
+  app.get("/openapi.json", async (c) => c.json(await openApi()));
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "CinemaAbyss gateway" }));
   app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
   if (config.adminToken) app.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
   app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity, body: config.clientBody }));
