@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Fuzzes every role's OpenAPI document and the gateway's with schemathesis, every check on:
+// starts the all-in-one bundle (every role's app on a port of its own) on 127.0.0.1, runs
+// `st run <listener>/openapi.json` for each listener in turn, then stops it by pid. schemathesis
+// is installed once, pinned, into a virtualenv in the cache outside the repository.
+//
+//   npm run test:fuzz                       (builds first)
+//   FUZZ_MAX_EXAMPLES=200 FUZZ_MAX_TIME=120 npm run test:fuzz
+//   FUZZ_ONLY=monolith,gateway npm run test:fuzz
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const VERSION = "4.32.5";
+const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "cinemaabyss");
+const venv = join(cache, `schemathesis-${VERSION}`);
+const st = join(venv, "bin", "st");
+const maxExamples = process.env.FUZZ_MAX_EXAMPLES ?? "40";
+const maxTime = process.env.FUZZ_MAX_TIME ?? "45";
+const only = process.env.FUZZ_ONLY?.split(",").map((s) => s.trim());
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: "inherit", ...options });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}`);
+}
+
+if (!existsSync(st)) {
+  process.stderr.write(`installing schemathesis ${VERSION} into ${venv} (once)\n`);
+  mkdirSync(cache, { recursive: true });
+  run("python3", ["-m", "venv", venv]);
+  run(join(venv, "bin", "pip"), ["install", "--quiet", `schemathesis==${VERSION}`]);
+}
+
+/** Starts the all-in-one bundle on free ports; resolves with its pid and listener ports once all listen. */
+function startAllInOne() {
+  const env = { PATH: process.env.PATH, HOST: "127.0.0.1", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info", PORT: "0", GATEWAY_PORT: "0", MONOLITH_PORT: "0" };
+  for (const name of ["MOVIES", "EVENTS", "USERS", "PAYMENTS", "AUTH"]) env[`${name}_PORT`] = "0";
+  const child = spawn("node", ["dist/all-in-one.mjs"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const ports = {};
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`all-in-one exited with ${code} before listening`)));
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => {
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (entry.msg === "listening") ports[entry.service] = entry.port;
+      // The gateway is the last to be built; every listener logs before the role is up.
+      if (entry.msg === "listening" && ports.gateway && Object.keys(ports).length >= 7) resolve({ child, ports });
+    });
+  });
+}
+
+const { child, ports } = await startAllInOne();
+const stop = () => child.kill("SIGTERM");
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+const failed = [];
+try {
+  for (const [name, port] of Object.entries(ports)) {
+    if (only && !only.includes(name)) continue;
+    process.stdout.write(`\n== schemathesis: ${name} (127.0.0.1:${port}/openapi.json), every check\n`);
+    const result = spawnSync(
+      st,
+      [
+        "run",
+        `http://127.0.0.1:${port}/openapi.json`,
+        "--checks",
+        "all",
+        "--max-examples",
+        maxExamples,
+        "--max-time",
+        maxTime,
+        "--workers",
+        "2",
+        "--seed",
+        "1",
+        "--suppress-health-check",
+        "too_slow",
+      ],
+      { stdio: "inherit", env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" } },
+    );
+    if (result.status !== 0) failed.push(name);
+  }
+} finally {
+  stop();
+}
+if (failed.length > 0) {
+  process.stderr.write(`\nschemathesis found failures on: ${failed.join(", ")}\n`);
+  process.exit(1);
+}
+process.stdout.write("\nschemathesis: no failure on any listener\n");
