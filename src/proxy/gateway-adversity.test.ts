@@ -83,12 +83,12 @@ describe("a gateway under adversity", () => {
     expect(g.monolith.seen.filter((r) => r.method === "POST")).toHaveLength(200);
   });
 
-  it("answers 405 to TRACE and other methods the services do not take, without reaching a target", async () => {
+  it("answers 405 to TRACE and other methods the services do not take, and on its own paths, without reaching a target", async () => {
     g = await startTestGateway();
     // fetch refuses to send these methods; node:http sends anything.
-    const send = (method: string) =>
+    const send = (method: string, path: string) =>
       new Promise<{ status: number; allow: string | undefined; body: string }>((resolve, reject) => {
-        const req = request(`${g!.url}/api/movies`, { method }, (res) => {
+        const req = request(`${g!.url}${path}`, { method }, (res) => {
           let body = "";
           res.on("data", (chunk) => (body += chunk));
           res.on("end", () => resolve({ status: res.statusCode!, allow: res.headers.allow, body }));
@@ -96,9 +96,9 @@ describe("a gateway under adversity", () => {
         req.on("error", reject);
         req.end();
       });
-    for (const method of ["TRACE", "PROPFIND"]) {
-      const res = await send(method);
-      expect(res.status, method).toBe(405);
+    for (const [method, path] of [["TRACE", "/api/movies"], ["PROPFIND", "/api/movies"], ["TRACE", "/health"], ["DELETE", "/metrics"]] as const) {
+      const res = await send(method, path);
+      expect(res.status, `${method} ${path}`).toBe(405);
       expect(res.allow).toContain("GET");
       expect(JSON.parse(res.body)).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
     }

@@ -4,6 +4,7 @@ import type { GatewayConfig } from "../config/gateway-config.ts";
 import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { withBaseMiddleware } from "../adapters/http-server/create-app.ts";
 import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
+import { answerWrongMethodsWith405 } from "../adapters/http-server/method-not-allowed.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { mergedOpenApi } from "./docs/merged-openapi.ts";
 import { adminRoutes } from "./control/admin-routes.ts";
@@ -71,6 +72,8 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "CinemaAbyss gateway" }));
   app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
   if (config.adminToken) app.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
+  // The gateway's own paths answer 405 with Allow for other methods, as the services do.
+  answerWrongMethodsWith405(app);
   app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity, body: config.clientBody }));
 
   log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
