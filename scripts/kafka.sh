@@ -9,12 +9,12 @@
 #   scripts/kafka.sh stop           stop it by pid and remove its data
 #   scripts/kafka.sh run -- CMD...  start, run CMD with KAFKA_BROKERS set, stop; exits with CMD's code
 #
-# KAFKA_PORT (default 19092), KAFKA_VERSION (default 3.9.1), KAFKA_HOME (default .cache/kafka).
+# KAFKA_PORT (default 19092), KAFKA_VERSION (default 3.9.1), KAFKA_HOME (default ~/.cache/cinemaabyss/kafka: caches live outside the repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VERSION="${KAFKA_VERSION:-3.9.1}"
-HOME_DIR="$(realpath -m "${KAFKA_HOME:-.cache/kafka}")"
+HOME_DIR="$(realpath -m "${KAFKA_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/cinemaabyss/kafka}")"
 LIBS="$HOME_DIR/libs-$VERSION"
 PORT="${KAFKA_PORT:-19092}"
 CONTROLLER_PORT="$((PORT + 1))"
