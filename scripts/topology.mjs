@@ -25,6 +25,7 @@ const ports = {
   movies: port("MOVIES_PORT", 8081),
   events: port("EVENTS_PORT", 8082),
   payments: port("PAYMENTS_PORT", 8084),
+  admin: port("ADMIN_PORT", 9901),
 };
 const url = (name) => `http://127.0.0.1:${ports[name]}`;
 // One signing key for the whole topology: the gateway verifies what the monolith's auth module signs.
@@ -42,6 +43,7 @@ const processes = {
     health: "/health",
     env: {
       PORT: ports.gateway,
+      ADMIN_PORT: ports.admin,
       MONOLITH_URL: url("monolith"),
       MOVIES_SERVICE_URL: url("movies"),
       EVENTS_SERVICE_URL: url("events"),

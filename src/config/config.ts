@@ -28,6 +28,8 @@ const baseEnv = {
   SEED_ON_START: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
+  ADMIN_PORT: port.default(9901),
+  ADMIN_HOST: z.string().min(1).default("127.0.0.1"),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(120_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(5_000),
@@ -61,6 +63,13 @@ export interface ServerTimeouts {
   keepAliveMs: number;
 }
 
+/** The admin listener: metrics and the admin API, apart from the public port (as Envoy's admin). */
+export interface AdminListener {
+  port: number;
+  /** 127.0.0.1 unless ADMIN_HOST says otherwise: the ingress never reaches it. */
+  host: string;
+}
+
 export interface Config {
   /** Port of a single-role process; undefined means the role's legacy default. */
   port: number | undefined;
@@ -77,6 +86,7 @@ export interface Config {
   logLevel: z.output<typeof baseEnv.LOG_LEVEL>;
   shutdownTimeoutMs: number;
   serverTimeouts: Readonly<ServerTimeouts>;
+  admin: Readonly<AdminListener>;
   gateway: Readonly<GatewayConfig>;
   auth: Readonly<AuthConfig>;
 }
@@ -122,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     seedOnStart: e.SEED_ON_START ?? database.kind === "pglite",
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    admin: Object.freeze({ port: e.ADMIN_PORT, host: e.ADMIN_HOST }),
     serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
     gateway: Object.freeze(gatewayConfig(e, settings)),
     auth: Object.freeze(authConfig(e)),

@@ -78,7 +78,8 @@ describe("the Helm chart", () => {
     const expected = { proxy: 8000, monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084, auth: 8085 } as Record<string, number>;
     for (const [role, c] of Object.entries(byRole)) {
       expect(c.image).toBe(`ghcr.io/cinemaabyss/cinemaabyss-${role}:0.1.0`);
-      expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([expected[role]]);
+      // The gateway adds its admin listener, which only the cluster reaches.
+      expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual(role === "proxy" ? [expected[role], 9901] : [expected[role]]);
       expect(c.livenessProbe.httpGet.path).toBe("/live");
       expect(c.readinessProbe.httpGet.path).toBe("/ready");
     }
@@ -97,6 +98,9 @@ describe("the Helm chart", () => {
     expect(env.MOVIES_MIGRATION_PERCENT).toBe(String(percent));
     const gateway = objects.find((o) => o.kind === "Deployment" && o.metadata.name.endsWith("-gateway"))!.spec.template.spec;
     expect(gateway.containers[0].env).toContainEqual({ name: "GATEWAY_CONFIG", value: "/etc/cinemaabyss/routes.yaml" });
+    expect(gateway.containers[0].env).toContainEqual({ name: "ADMIN_PORT", value: "9901" });
+    const ingress = objects.filter((o) => o.kind === "Ingress").flatMap((o) => o.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service.port)));
+    expect(ingress.every((port: { name?: string; number?: number }) => port.name !== "http-admin" && port.number !== 9901)).toBe(true);
     expect(gateway.volumes).toContainEqual({ name: "routes", configMap: { name: "demo-cinemaabyss-routes" } });
     // No checksum annotation: a changed percent must not restart the gateway.
     expect(JSON.stringify(gateway)).not.toContain("checksum/");

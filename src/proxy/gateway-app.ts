@@ -17,7 +17,10 @@ import { watchRouteFile } from "./control/route-file-watch.ts";
 import { TargetGuard } from "./targets/target-guard.ts";
 
 export interface Gateway {
+  /** The public listener's app: the proxy, its health, its OpenAPI document. */
   app: Hono<AppEnv>;
+  /** The admin listener's app: /metrics and, with a token, the admin API. */
+  admin: Hono<AppEnv>;
   registry: RouteRegistry;
   guards: ReadonlyMap<string, TargetGuard>;
   metrics: GatewayMetrics;
@@ -70,15 +73,20 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   const openApi = mergedOpenApi(() => registry.list(), new Map(targets.map((t) => [t.name, t])));
   app.get("/openapi.json", async (c) => c.json(await openApi()));
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "CinemaAbyss gateway" }));
-  app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
-  if (config.adminToken) app.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
   // The gateway's own paths answer 405 with Allow for other methods, as the services do.
   answerWrongMethodsWith405(app);
   app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity, body: config.clientBody }));
 
+  // Apart from the public port, as Envoy's admin: the ingress never exposes what shifts traffic.
+  const admin = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
+  admin.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
+  if (config.adminToken) admin.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
+  answerWrongMethodsWith405(admin);
+
   log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
   return {
     app,
+    admin,
     registry,
     guards,
     metrics,

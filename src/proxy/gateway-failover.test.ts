@@ -11,7 +11,7 @@ afterEach(() => g?.stop());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const post = (body = '{"title":"x"}') => fetch(`${g.url}/api/movies`, { method: "POST", body, headers: { "content-type": "application/json" } });
 const breakerOf = async (target: string) => {
-  const report = (await (await fetch(`${g.url}/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as RoutesReport;
+  const report = (await (await fetch(`${g.adminUrl}/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as RoutesReport;
   return report.targets.find((t) => t.name === target);
 };
 
@@ -108,7 +108,7 @@ describe("the circuit breaker", () => {
     expect(probe.headers.get("x-served-by")).toBe("movies-service");
     expect(await breakerOf("movies-service")).toMatchObject({ breaker: "closed" });
 
-    const metrics = await (await fetch(`${g.url}/metrics`)).text();
+    const metrics = await (await fetch(`${g.adminUrl}/metrics`)).text();
     expect(metrics).toContain('gateway_shed_total{target="movies-service",reason="ejected"} 2');
     expect(metrics).toContain('gateway_breaker_state{target="movies-service"} 0');
   });

@@ -114,7 +114,7 @@ describe("the gateway's own endpoints", () => {
 
   it("exports Prometheus metrics: requests by route, target and status, latency, breaker and percent", async () => {
     await fetch(`${g.url}/api/users`);
-    const text = await (await fetch(`${g.url}/metrics`)).text();
+    const text = await (await fetch(`${g.adminUrl}/metrics`)).text();
     expect(text).toMatch(/gateway_requests_total\{route="users",target="monolith",status="200"\} \d+/);
     expect(text).toMatch(/gateway_request_duration_seconds_bucket\{le="0.1",route="users",target="monolith"\} \d+/);
     expect(text).toContain('gateway_breaker_state{target="monolith"} 0');

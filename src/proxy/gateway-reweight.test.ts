@@ -28,7 +28,7 @@ afterAll(async () => {
 
 const getMovies = () => fetch(`${g.url}/api/movies`);
 const admin = (method: string, path: string, token = ADMIN_TOKEN, body?: string) =>
-  fetch(`${g.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body ? { body } : {}) });
+  fetch(`${g.adminUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body ? { body } : {}) });
 
 /** Sends load while `change` runs, then until the split reaches `expectedTarget` only; returns every result. */
 async function loadDuring(change: () => Promise<void>, expectedTarget: string) {
@@ -88,7 +88,7 @@ describe("re-weighting at run time", () => {
   });
 
   it("refuses the admin API without the right bearer token", async () => {
-    expect((await fetch(`${g.url}/admin/routes`)).status).toBe(401);
+    expect((await fetch(`${g.adminUrl}/admin/routes`)).status).toBe(401);
     expectError(await readReply(await admin("PUT", "/admin/routes/movies", "not-the-token-at-all", '{"percent":0}')), 401, "UNAUTHORIZED");
     expect(countBy(await sendMany(20, 10, () => getMovies()))).toEqual({ "movies-service": 20 });
   });
@@ -121,12 +121,22 @@ describe("re-weighting at run time", () => {
   });
 });
 
-describe("without ADMIN_TOKEN", () => {
-  it("has no admin API: /admin/routes is proxied like any unknown path and answers 404", async () => {
+describe("the admin listener", () => {
+  it("is apart from the public port: there, /admin/routes and /metrics answer 404 whatever the token", async () => {
+    for (const path of ["/admin/routes", "/metrics"]) {
+      const res = await fetch(`${g.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expectError(await readReply(res), 404, "NOT_FOUND", `no route for GET ${path}`);
+    }
+    expect((await admin("GET", "/admin/routes")).status).toBe(200);
+    expect((await fetch(`${g.adminUrl}/metrics`)).status).toBe(200);
+  });
+
+  it("has no admin API without ADMIN_TOKEN, only /metrics", async () => {
     const bare = await startTestGateway({ ADMIN_TOKEN: "" });
     try {
-      const res = await fetch(`${bare.url}/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const res = await fetch(`${bare.adminUrl}/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expectError(await readReply(res), 404, "NOT_FOUND", "no route for GET /admin/routes");
+      expect((await fetch(`${bare.adminUrl}/metrics`)).status).toBe(200);
     } finally {
       await bare.stop();
     }

@@ -11,7 +11,7 @@ beforeAll(() => {
 
 const baseEnv = { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info" };
 
-const allPortsFree = { MONOLITH_PORT: "0", GATEWAY_PORT: "0", ...Object.fromEntries(moduleRegistry.map((m) => [`${envPrefix(m.name)}_PORT`, "0"])) };
+const allPortsFree = { MONOLITH_PORT: "0", GATEWAY_PORT: "0", ADMIN_PORT: "0", ...Object.fromEntries(moduleRegistry.map((m) => [`${envPrefix(m.name)}_PORT`, "0"])) };
 
 /** Starts a bundle and resolves with the ports it logged as listening. */
 function startBundle(role: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
@@ -22,7 +22,7 @@ function startBundle(role: string, env: Record<string, string> = {}): Promise<{ 
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const entry = JSON.parse(line);
       if (entry.msg === "listening") ports[entry.service] = entry.port;
-      if (entry.msg === "listening" && Object.keys(ports).length === (role === "all-in-one" ? 2 + moduleRegistry.length : 1)) resolve({ child, ports });
+      if (entry.msg === "listening" && Object.keys(ports).length === (role === "all-in-one" ? 3 + moduleRegistry.length : role === "proxy" ? 2 : 1)) resolve({ child, ports });
     });
   });
 }

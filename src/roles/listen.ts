@@ -50,7 +50,7 @@ function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
 
 /** Opens every listener of a role; if one port is taken, closes the others and fails. */
 export async function listen(listeners: Listener[], host: string, timeouts: ServerTimeouts, log: Logger): Promise<Listening> {
-  const results = await Promise.allSettled(listeners.map((l) => listenOne(l, host, timeouts)));
+  const results = await Promise.allSettled(listeners.map((l) => listenOne(l, l.host ?? host, timeouts)));
   const servers = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {
@@ -62,7 +62,7 @@ export async function listen(listeners: Listener[], host: string, timeouts: Serv
     const address = server.address();
     const name = listeners[i]!.name;
     ports[name] = typeof address === "object" && address ? address.port : listeners[i]!.port;
-    log.info({ service: name, host, port: ports[name] }, "listening");
+    log.info({ service: name, host: listeners[i]!.host ?? host, port: ports[name] }, "listening");
   });
   return { ports, close: async (timeoutMs) => void (await Promise.all(servers.map((s) => closeGracefully(s, timeoutMs)))) };
 }

@@ -11,6 +11,8 @@ import type { Platform } from "./platform.ts";
 export interface Listener {
   name: string;
   port: number;
+  /** Where to bind when not the role's HOST: the admin listener stays on 127.0.0.1 by default. */
+  host?: string;
   app: { fetch: FetchHandler };
   /** Releases what the app holds (connection pools, watchers, workers) after its server stopped. */
   close?: () => Promise<void>;
@@ -31,6 +33,11 @@ function identityPolicy(config: Readonly<Config>): IdentityPolicy {
 function needsPlatform(platform: Platform | undefined): Platform {
   if (!platform) throw new Error("this role needs the database platform");
   return platform;
+}
+
+/** The admin listener: metrics and the admin API on a port of their own, never the public one. */
+function adminListener(config: Readonly<Config>, app: Listener["app"]): Listener {
+  return { name: "admin", port: config.admin.port, host: config.admin.host, app };
 }
 
 /** A module's own service: its app, plus its worker (the events consumer), which stops after the server. */
@@ -57,6 +64,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
         const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services }, identityPolicy(config), log);
         return [
           { name: "gateway", port: config.gateway.port, app: gateway.app, close: gateway.close },
+          adminListener(config, gateway.admin),
           { name: "monolith", port: config.monolithPort, app: monolith },
           ...modules,
         ];
@@ -71,7 +79,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
       usesDatabase: false,
       listeners: ({ config, log }) => {
         const gateway = createGateway(config.gateway, {}, identityPolicy(config), log);
-        return [{ name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close: gateway.close }];
+        return [{ name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close: gateway.close }, adminListener(config, gateway.admin)];
       },
     },
   };

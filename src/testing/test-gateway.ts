@@ -6,6 +6,8 @@ export const ADMIN_TOKEN = "test-admin-token-0123456789";
 
 export interface TestGateway {
   url: string;
+  /** The admin listener: /metrics and /admin/*. */
+  adminUrl: string;
   monolith: FakeUpstream;
   movies: FakeUpstream;
   role: RunningRole;
@@ -25,13 +27,15 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...env,
   });
   const url = `http://127.0.0.1:${role.ports.gateway}`;
+  const adminUrl = `http://127.0.0.1:${role.ports.admin}`;
   return {
     url,
+    adminUrl,
     monolith,
     movies,
     role,
     reweight: (name, body) =>
-      fetch(`${url}/admin/routes/${name}`, {
+      fetch(`${adminUrl}/admin/routes/${name}`, {
         method: "PUT",
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
         body: JSON.stringify(body),
