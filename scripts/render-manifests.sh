@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 render() {
   echo "# Rendered from src/kubernetes/helm/cinemaabyss with its default values by scripts/render-manifests.sh; do not edit."
-  scripts/helm.sh template cinemaabyss src/kubernetes/helm/cinemaabyss --namespace cinemaabyss
+  echo "# No secret ships here: make the Secret first, with values of your own, e.g."
+  echo "#   PW=\$(openssl rand -hex 24); kubectl -n cinemaabyss create secret generic cinemaabyss-cinemaabyss-secrets \\"
+  echo "#     --from-literal=postgres-password=\$PW \\"
+  echo "#     --from-literal=database-url=postgres://cinemaabyss:\$PW@cinemaabyss-cinemaabyss-postgresql:5432/cinemaabyss \\"
+  echo "#     --from-literal=jwt-keys=k1:\$(openssl rand -hex 32) --from-literal=admin-token=\$(openssl rand -hex 24)"
+  scripts/helm.sh template cinemaabyss src/kubernetes/helm/cinemaabyss --namespace cinemaabyss --set secrets.create=false
 }
 if [ "${1:-}" = "--print" ]; then render; else mkdir -p src/kubernetes/manifests; render > src/kubernetes/manifests/cinemaabyss.yaml; fi

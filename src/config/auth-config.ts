@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { SigningKey } from "../adapters/tokens/signing-key.ts";
 import { positiveInt } from "./env-values.ts";
+import { isPlaceholderSecret } from "./placeholder-secrets.ts";
 
 const signingKeys = z
   .string()
@@ -13,6 +14,10 @@ const signingKeys = z
     const parsed = z.array(SigningKey).safeParse(keys);
     if (!parsed.success || new Set(keys.map((k) => k.kid)).size !== keys.length) {
       ctx.addIssue({ code: "custom", message: "must be a comma list of kid:secret with distinct key ids and secrets of 32+ characters; the first signs" });
+      return z.NEVER;
+    }
+    if (parsed.data.some((k) => isPlaceholderSecret(k.secret))) {
+      ctx.addIssue({ code: "custom", message: "holds a placeholder secret (a published example); generate one, e.g. `openssl rand -base64 48`" });
       return z.NEVER;
     }
     return parsed.data;

@@ -57,9 +57,12 @@ describe("loadConfig", () => {
     ["KAFKA_BROKERS", "kafka", "KAFKA_BROKERS: must be a comma list of host:port"],
     ["AUTH_JWT_KEYS", "k1:tooshort", "AUTH_JWT_KEYS: must be a comma list of kid:secret"],
     ["AUTH_JWT_KEYS", "no-key-id-just-a-long-secret-0123456789", "AUTH_JWT_KEYS: must be a comma list of kid:secret"],
-    ["AUTH_JWT_KEYS", `k1:${"s".repeat(32)},k1:${"t".repeat(32)}`, "AUTH_JWT_KEYS: must be a comma list of kid:secret with distinct key ids"],
+    ["AUTH_JWT_KEYS", `k1:${"s0T9".repeat(8)},k1:${"t1U8".repeat(8)}`, "AUTH_JWT_KEYS: must be a comma list of kid:secret with distinct key ids"],
     ["GATEWAY_REQUIRE_AUTH", "movies;users", "GATEWAY_REQUIRE_AUTH: must be `all` or a comma list"],
     ["ADMIN_TOKEN", "short", "ADMIN_TOKEN: must be at least 16 characters"],
+    ["ADMIN_TOKEN", "change-me-to-something-long", "ADMIN_TOKEN: is a placeholder"],
+    ["AUTH_JWT_KEYS", "replace-me:change-this-signing-secret-to-32-or-more-characters", "AUTH_JWT_KEYS: holds a placeholder secret"],
+    ["AUTH_JWT_KEYS", `k1:${"a".repeat(40)}`, "AUTH_JWT_KEYS: holds a placeholder secret"],
   ])("rejects %s=%s naming the variable and what it allows", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -71,9 +74,9 @@ describe("loadConfig", () => {
 
   it("reads AUTH_JWT_KEYS in order, the first one signing; a secret may hold ':'", () => {
     const secret = "colon:in-the-secret-0123456789-abcdefghij";
-    expect(loadConfig({ AUTH_JWT_KEYS: ` new:${secret} , old:${"o".repeat(32)}` }).auth.keys).toEqual([
+    expect(loadConfig({ AUTH_JWT_KEYS: ` new:${secret} , old:${"o2P7".repeat(8)}` }).auth.keys).toEqual([
       { kid: "new", secret },
-      { kid: "old", secret: "o".repeat(32) },
+      { kid: "old", secret: "o2P7".repeat(8) },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { flag, httpUrl, port, positiveInt } from "./env-values.ts";
+import { isPlaceholderSecret } from "./placeholder-secrets.ts";
 import type { ModuleSettings } from "./module-env.ts";
 
 /** The gateway's part of the environment; legacy names (MONOLITH_URL, GRADUAL_MIGRATION, ...) kept. */
@@ -7,7 +8,11 @@ export const gatewayEnv = {
   GATEWAY_PORT: port.default(8000),
   MONOLITH_URL: httpUrl.optional(),
   GRADUAL_MIGRATION: flag.default(true),
-  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters (it guards traffic shifting)").optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters (it guards traffic shifting)")
+    .refine((v) => !isPlaceholderSecret(v), "is a placeholder (a published example); generate one, e.g. `openssl rand -base64 32`")
+    .optional(),
   GATEWAY_CONFIG: z.string().min(1).optional(),
   GATEWAY_CONNECT_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(2_000),
   GATEWAY_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(30_000),

@@ -160,6 +160,32 @@ describe("the Helm chart", () => {
   });
 });
 
+describe("the chart's secrets", () => {
+  const secretData = (objects: K8sObject[], suffix: string) => objects.find((o) => o.kind === "Secret" && o.metadata.name.endsWith(suffix))!.stringData as Record<string, string>;
+
+  it("ship none: with default values every secret is generated, differs between installs, and is no placeholder", () => {
+    const [first, second] = [render(), render()].map((objects) => secretData(objects, "-secrets"));
+    expect(first!["jwt-keys"]).toMatch(/^k\d{6}:[A-Za-z0-9]{48}$/);
+    expect(first!["postgres-password"]).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(first!["jwt-keys"]).not.toBe(second!["jwt-keys"]);
+    expect(first!["postgres-password"]).not.toBe(second!["postgres-password"]);
+    const values = readFileSync(`${CHART}/values.yaml`, "utf8");
+    expect(values).not.toMatch(/replace-me|change-me|change-this/);
+  });
+
+  it("agree within one render: the migration hook's database URL is the release Secret's", () => {
+    const objects = render();
+    const main = secretData(objects, "-secrets");
+    expect(secretData(objects, "-migrate")["database-url"]).toBe(main["database-url"]);
+    expect(main["database-url"]).toContain(`:${main["postgres-password"]}@`);
+  });
+
+  it("keep a value given in values", () => {
+    const keys = "ops1:Zq8v3WnL0pR6tY2uK9mB4xC7dF1gH5jS";
+    expect(secretData(render("--set", `auth.jwtKeys=${keys}`), "-secrets")["jwt-keys"]).toBe(keys);
+  });
+});
+
 describe("the plain manifests", () => {
   it("are the chart rendered with its default values (run scripts/render-manifests.sh after a chart change)", () => {
     const run = spawnSync("scripts/render-manifests.sh", ["--print"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });

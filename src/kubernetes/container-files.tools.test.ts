@@ -12,7 +12,9 @@ const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-container-files-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const lint = (file: string) => spawnSync("npx", ["dockerfilelint", "--output", "json", file], { encoding: "utf8" });
-const composeConfig = (file: string) => spawnSync("docker-compose", ["-f", file, "config", "-q"], { encoding: "utf8" });
+const composeSecrets = { POSTGRES_PASSWORD: "p4Xq9vTz", AUTH_JWT_KEYS: "c1:Zq8v3WnL0pR6tY2uK9mB4xC7dF1gH5jS", ADMIN_TOKEN: "" };
+const composeConfig = (file: string, env: Record<string, string> = composeSecrets) =>
+  spawnSync("docker-compose", ["-f", file, "config", "-q"], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
 
 describe("Dockerfile", () => {
   it("has no lint issues, and the linter does find them in a bad one", () => {
@@ -72,13 +74,21 @@ describe("docker-compose.yml", () => {
     expect(composeConfig(bad).status).not.toBe(0);
   });
 
+  it("ships no secret: without them in the environment or .env it refuses to run, naming the command that writes them", () => {
+    const bare = composeConfig("docker-compose.yml", {});
+    expect(bare.status).not.toBe(0);
+    expect(bare.stderr).toContain("run scripts/compose-env.sh");
+    expect(readFileSync("docker-compose.yml", "utf8")).not.toMatch(/PASSWORD: cinemaabyss|:cinemaabyss@/);
+  });
+
   it("runs every role on the legacy ports with health checks, after the migrations", () => {
     const compose = parseYaml(readFileSync("docker-compose.yml", "utf8"), { merge: true });
     const services = compose.services;
-    expect(services["proxy-service"].ports).toEqual(["8000:8000"]);
-    expect(services.monolith.ports).toEqual(["8080:8080"]);
-    expect(services["movies-service"].ports).toEqual(["8081:8081"]);
-    expect(services["events-service"].ports).toEqual(["8082:8082"]);
+    expect(services["proxy-service"].ports).toEqual(["8000:8000", "127.0.0.1:9901:9901"]);
+    // Behind the gateway, on the host's loopback only: nobody reaches a role around the gateway.
+    expect(services.monolith.ports).toEqual(["127.0.0.1:8080:8080"]);
+    expect(services["movies-service"].ports).toEqual(["127.0.0.1:8081:8081"]);
+    expect(services["events-service"].ports).toEqual(["127.0.0.1:8082:8082"]);
     for (const name of ["monolith", "movies-service", "events-service", "proxy-service", "postgres", "kafka"]) expect(services[name].healthcheck, name).toBeDefined();
     for (const name of ["monolith", "movies-service", "events-service"]) {
       expect(services[name].depends_on.migrate).toEqual({ condition: "service_completed_successfully" });

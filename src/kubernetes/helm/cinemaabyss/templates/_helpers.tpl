@@ -51,9 +51,24 @@ http://{{ include "cinemaabyss.fullname" .root }}-{{ include "cinemaabyss.compon
 {{- end -}}
 
 {{/* DB_CONNECTION_STRING for the apps and the migration job. */}}
+{{/*
+The release's secrets, never shipped: a value given in values wins; else the one the release's
+Secret already holds (kept across upgrades); else a new random one (first install). Worked out once
+per render and kept in .Values, so every template that needs one sees the same value.
+*/}}
+{{- define "cinemaabyss.secrets" -}}
+{{- if not (hasKey .Values "generatedSecrets") -}}
+{{- $existing := (lookup "v1" "Secret" .Release.Namespace (printf "%s-secrets" (include "cinemaabyss.fullname" .))).data | default dict -}}
+{{- $jwtKeys := .Values.auth.jwtKeys | default (get $existing "jwt-keys" | b64dec) | default (printf "k%s:%s" (randNumeric 6) (randAlphaNum 48)) -}}
+{{- $password := .Values.postgresql.password | default (get $existing "postgres-password" | b64dec) | default (randAlphaNum 32) -}}
+{{- $_ := set .Values "generatedSecrets" (dict "jwtKeys" $jwtKeys "postgresPassword" $password) -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "cinemaabyss.databaseUrl" -}}
+{{- include "cinemaabyss.secrets" . -}}
 {{- if .Values.postgresql.enabled -}}
-postgres://{{ .Values.postgresql.username }}:{{ .Values.postgresql.password }}@{{ include "cinemaabyss.fullname" . }}-postgresql:5432/{{ .Values.postgresql.database }}
+postgres://{{ .Values.postgresql.username }}:{{ .Values.generatedSecrets.postgresPassword }}@{{ include "cinemaabyss.fullname" . }}-postgresql:5432/{{ .Values.postgresql.database }}
 {{- else -}}
 {{ .Values.postgresql.external.url }}
 {{- end -}}
