@@ -9,7 +9,7 @@ const CHART = "src/kubernetes/helm/cinemaabyss";
 const VALUES_DIR = "src/kubernetes/helm/values";
 const valuesFiles = readdirSync(VALUES_DIR).filter((f) => f.endsWith(".yaml")).sort();
 
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string> };
 
 function helm(...args: string[]) {
   return spawnSync("scripts/helm.sh", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -161,7 +161,7 @@ describe("the Helm chart", () => {
 });
 
 describe("the chart's secrets", () => {
-  const secretData = (objects: K8sObject[], suffix: string) => objects.find((o) => o.kind === "Secret" && o.metadata.name.endsWith(suffix))!.stringData as Record<string, string>;
+  const secretData = (objects: K8sObject[], suffix: string) => objects.find((o) => o.kind === "Secret" && o.metadata.name.endsWith(suffix))!.stringData!;
 
   it("ship none: with default values every secret is generated, differs between installs, and is no placeholder", () => {
     const [first, second] = [render(), render()].map((objects) => secretData(objects, "-secrets"));
