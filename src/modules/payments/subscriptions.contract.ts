@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
 import { idField } from "../../contracts/identifiers.ts";
+import { text } from "../../contracts/text.ts";
 import type { UserRowsFilter } from "./payments.contract.ts";
 
 // RFC 3339 with an offset, or a bare date (midnight UTC). No local times: their zone is a guess.
@@ -17,11 +18,7 @@ export const SubscriptionInput = z
   .object(
     {
       user_id: idField,
-      plan_type: z
-        .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
-        .trim()
-        .min(1, "must not be empty")
-        .max(64, "must be at most 64 characters"),
+      plan_type: text(64, { blank: false }),
       start_date: instant,
       end_date: instant,
     },
