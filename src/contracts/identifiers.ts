@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import "./validation-message.ts";
 
 /** Ids are PostgreSQL `integer` columns: anything above this cannot exist, so it is refused as input. */
 export const MAX_ID = 2_147_483_647;
