@@ -23,6 +23,8 @@ export function errorReply(error: unknown, c: Context<AppEnv>, log: Logger): Res
   const requestId = c.get("requestId");
   if (appError.code === "INTERNAL") {
     log.error({ err: error, requestId, method: c.req.method, path: c.req.path }, "unhandled error");
+  } else if (appError.detail !== undefined) {
+    log.warn({ requestId, method: c.req.method, path: c.req.path, code: appError.code, detail: appError.detail }, appError.message);
   }
   if (appError.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
   if (appError.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="cinemaabyss"');
