@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+// For its process-wide messages: a contract parsed outside a route (a remote client, a test) words its issues the same.
 import "./validation-message.ts";
 
 // What String.prototype.trim removes, spelled out: the published pattern must mean the same in
