@@ -29,6 +29,8 @@ export class AppError extends Error {
     message: string,
     /** Seconds the client should wait before trying again (429, 503). */
     readonly retryAfterSeconds?: number,
+    /** Why, for the log only: a library's message or an internal address never reaches the client. */
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -49,7 +51,11 @@ export class AppError extends Error {
     return new AppError("CONFLICT", message);
   }
 
-  static unauthorized(message: string): AppError {
-    return new AppError("UNAUTHORIZED", message);
+  static unauthorized(message: string, detail?: string): AppError {
+    return new AppError("UNAUTHORIZED", message, undefined, detail);
+  }
+
+  static unavailable(message: string, detail?: string): AppError {
+    return new AppError("UNAVAILABLE", message, undefined, detail);
   }
 }

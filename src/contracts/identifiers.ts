@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+// For its process-wide messages: a contract parsed outside a route (a remote client, a test) words its issues the same.
+import "./validation-message.ts";
 
 /** Ids are PostgreSQL `integer` columns: anything above this cannot exist, so it is refused as input. */
 export const MAX_ID = 2_147_483_647;

@@ -6,14 +6,18 @@ import { AppError } from "../../contracts/app-error.ts";
 import { ErrorReply } from "../../contracts/error-reply.ts";
 import { currentRequest } from "../request-context/request-context.ts";
 
-/** No answer came from the remote service (refused, reset, timed out): not a domain error. */
+/**
+ * No answer came from the remote service (refused, reset, timed out): not a domain error. The
+ * client reads only whether it timed out; the driver's words, with the address, are for the log.
+ */
 export class TransportFailure extends AppError {
   override name = "TransportFailure";
   constructor(
     readonly service: string,
-    message: string,
+    timedOut: boolean,
+    detail: string,
   ) {
-    super("UNAVAILABLE", `${service} unavailable: ${message}`);
+    super("UNAVAILABLE", `${service} unavailable${timedOut ? ": timed out" : ""}`, undefined, detail);
   }
 }
 
@@ -88,7 +92,7 @@ export class RemoteClient {
       });
       return { status: reply.statusCode, text: await reply.body.text() };
     } catch (error) {
-      throw new TransportFailure(this.service, isTimeout(error) ? `timed out (${(error as Error).message})` : (error as Error).message);
+      throw new TransportFailure(this.service, isTimeout(error), (error as Error).message);
     }
   }
 }

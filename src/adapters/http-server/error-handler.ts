@@ -8,11 +8,18 @@ import type { AppEnv } from "./app-env.ts";
 // The inverse of the one code-to-status table (each status has one code).
 const codeOfStatus = new Map(Object.entries(errorStatus).map(([code, status]) => [status as number, code as ErrorCode]));
 
+// Hono's own refusals in our words; its message stays in the log. Our routes take JSON bodies only,
+// so its 400 is the validator's "Malformed JSON in request body" and its 415 a body of another type.
+const hono: Partial<Record<number, string>> = {
+  400: "body: is not valid JSON",
+  415: "body: must be JSON (Content-Type: application/json)",
+};
+
 /** Turns anything thrown into an AppError; what is not ours becomes INTERNAL with no detail. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
-    return new AppError(codeOfStatus.get(error.status) ?? "INTERNAL", error.message || "request failed");
+    return new AppError(codeOfStatus.get(error.status) ?? "INTERNAL", hono[error.status] ?? "request refused", undefined, error.message);
   }
   return new AppError("INTERNAL", "internal error");
 }
@@ -23,6 +30,8 @@ export function errorReply(error: unknown, c: Context<AppEnv>, log: Logger): Res
   const requestId = c.get("requestId");
   if (appError.code === "INTERNAL") {
     log.error({ err: error, requestId, method: c.req.method, path: c.req.path }, "unhandled error");
+  } else if (appError.detail !== undefined) {
+    log.warn({ requestId, method: c.req.method, path: c.req.path, code: appError.code, detail: appError.detail }, appError.message);
   }
   if (appError.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
   if (appError.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="cinemaabyss"');

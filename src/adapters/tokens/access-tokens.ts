@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
+import { requiredIdParam } from "../../contracts/identifiers.ts";
 import type { SigningKey } from "./signing-key.ts";
 
 export interface AccessTokenSettings {
@@ -9,9 +10,20 @@ export interface AccessTokenSettings {
   keys: readonly SigningKey[];
 }
 
-/** A token that must not be honoured: tampered, expired, unsigned, for another audience, unknown key. */
+/**
+ * A token that must not be honoured: tampered, expired, unsigned, for another audience, unknown key,
+ * not about a user. The message is fit for the client and never changes with the JWT library; what
+ * the library said is in `detail`, for the log.
+ */
 export class InvalidToken extends Error {
   override name = "InvalidToken";
+
+  constructor(
+    message: "token expired" | "token not valid",
+    readonly detail: string,
+  ) {
+    super(message);
+  }
 }
 
 const ALGORITHM = "HS256";
@@ -42,24 +54,33 @@ export class AccessTokens {
       .sign(this.secrets.get(key.kid)!);
   }
 
-  /** The subject of a valid token; throws InvalidToken for anything else, `alg: none` included. */
-  async verify(token: string): Promise<{ subject: string; expiresAt: number }> {
+  /**
+   * The subject of a valid token, and the user id it names; throws InvalidToken for anything else,
+   * `alg: none` included, and for a subject that is not a user id (no query is ever made with one).
+   */
+  async verify(token: string): Promise<{ subject: string; userId: number; expiresAt: number }> {
+    let subject: string;
+    let expiresAt: number;
     try {
       const { payload } = await jwtVerify(
         token,
         async (header) => {
           const secret = header.kid === undefined ? undefined : this.secrets.get(header.kid);
-          if (!secret) throw new InvalidToken(`unknown key id ${String(header.kid)}`);
+          if (!secret) throw new InvalidToken("token not valid", `unknown key id ${String(header.kid)}`);
           return secret;
         },
         { algorithms: [ALGORITHM], issuer: this.settings.issuer, audience: this.settings.audience, requiredClaims: ["sub", "exp", "iat"] },
       );
-      return { subject: payload.sub!, expiresAt: payload.exp! };
+      subject = payload.sub!;
+      expiresAt = payload.exp!;
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
-      if (error instanceof errors.JWTExpired) throw new InvalidToken("token expired");
-      throw new InvalidToken(`token refused: ${(error as Error).message}`);
+      if (error instanceof errors.JWTExpired) throw new InvalidToken("token expired", error.message);
+      throw new InvalidToken("token not valid", (error as Error).message);
     }
+    const userId = requiredIdParam.safeParse(subject);
+    if (!userId.success) throw new InvalidToken("token not valid", `subject ${JSON.stringify(subject.slice(0, 64))} is not a user id`);
+    return { subject, userId: userId.data, expiresAt };
   }
 }
 

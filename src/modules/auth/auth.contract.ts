@@ -1,14 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
+import { text } from "../../contracts/text.ts";
 import { User, UserInput } from "../users/index.ts";
 
-const required = (type: string) => (issue: { input: unknown }) => (issue.input === undefined ? "is required" : `must be ${type}`);
-
 // Length over composition rules (NIST SP 800-63B): 10 to 128 characters, not all the same.
-const password = z
-  .string({ error: required("a string") })
-  .min(10, "must be at least 10 characters")
-  .max(128, "must be at most 128 characters")
+const password = text(128)
+  .min(10)
   .refine((p) => new Set(p).size > 2, "must not be one or two characters repeated");
 
 export const RegisterInput = UserInput.extend({ password }).openapi("RegisterInput", {
@@ -19,8 +16,8 @@ export type RegisterInput = z.infer<typeof RegisterInput>;
 export const LoginInput = z
   .object(
     {
-      username: z.string({ error: required("a string") }).trim().min(1, "must not be empty").max(254),
-      password: z.string({ error: required("a string") }).min(1, "must not be empty").max(128, "must be at most 128 characters"),
+      username: text(254, { blank: false }),
+      password: text(128).min(1),
     },
     { error: "must be a JSON object" },
   )
@@ -28,7 +25,7 @@ export const LoginInput = z
 export type LoginInput = z.infer<typeof LoginInput>;
 
 export const RefreshInput = z
-  .object({ refresh_token: z.string({ error: required("a string") }).min(1, "must not be empty").max(512) }, { error: "must be a JSON object" })
+  .object({ refresh_token: text(512).min(1) }, { error: "must be a JSON object" })
   .openapi("RefreshInput");
 export type RefreshInput = z.infer<typeof RefreshInput>;
 

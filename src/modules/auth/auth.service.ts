@@ -67,14 +67,15 @@ export class AuthService implements AuthApi {
   }
 
   async me(accessToken: string): Promise<User> {
-    let subject: string;
+    let userId: number;
     try {
-      ({ subject } = await this.tokens.verify(accessToken));
+      ({ userId } = await this.tokens.verify(accessToken));
     } catch (error) {
-      if (error instanceof InvalidToken) throw AppError.unauthorized(error.message);
+      // The words the gateway uses for the same token.
+      if (error instanceof InvalidToken) throw AppError.unauthorized(`bearer token refused: ${error.message}`, error.detail);
       throw error;
     }
-    const user = await this.users.get(Number(subject)).catch((error: unknown) => {
+    const user = await this.users.get(userId).catch((error: unknown) => {
       if (error instanceof AppError && error.code === "NOT_FOUND") throw AppError.unauthorized("the token's user no longer exists");
       throw error;
     });

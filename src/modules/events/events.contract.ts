@@ -2,9 +2,9 @@ import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
 import { DomainEvent, type EventType } from "../../contracts/domain-event.ts";
 import { idField } from "../../contracts/identifiers.ts";
+import { text } from "../../contracts/text.ts";
 
-const required = (type: string) => (issue: { input: unknown }) => (issue.input === undefined ? "is required" : `must be ${type}`);
-const text = z.string({ error: required("a string") }).trim().min(1, "must not be empty").max(500, "must be at most 500 characters");
+const name = text(500, { blank: false });
 const instant = z.iso.datetime({ offset: true, error: (issue) => (issue.input === undefined ? "is required" : "must be an ISO 8601 date-time, e.g. 2023-01-15T14:30:00Z") });
 const object = { error: "must be a JSON object" } as const;
 
@@ -12,12 +12,12 @@ export const MovieEventInput = z
   .object(
     {
       movie_id: idField,
-      title: text,
-      action: text,
+      title: name,
+      action: name,
       user_id: idField.optional(),
-      rating: z.number({ error: required("a number") }).min(0, "must be at least 0").max(10, "must be at most 10").optional(),
-      genres: z.array(z.string({ error: "must be strings" }), { error: required("an array of strings") }).max(20).optional(),
-      description: z.string({ error: required("a string") }).max(10_000).optional(),
+      rating: z.number().min(0).max(10).optional(),
+      genres: z.array(text(10_000), { error: "must be an array of strings" }).max(20).optional(),
+      description: text(10_000).optional(),
     },
     object,
   )
@@ -27,9 +27,9 @@ export const UserEventInput = z
   .object(
     {
       user_id: idField,
-      username: z.string({ error: required("a string") }).max(64).optional(),
-      email: z.string({ error: required("a string") }).max(254).optional(),
-      action: text,
+      username: text(64).optional(),
+      email: text(254).optional(),
+      action: name,
       timestamp: instant,
     },
     object,
@@ -41,10 +41,10 @@ export const PaymentEventInput = z
     {
       payment_id: idField,
       user_id: idField,
-      amount: z.number({ error: required("a number") }).positive("must be greater than 0"),
-      status: text,
+      amount: z.number().positive(),
+      status: name,
       timestamp: instant,
-      method_type: z.string({ error: required("a string") }).max(64).optional(),
+      method_type: text(64).optional(),
     },
     object,
   )

@@ -68,7 +68,7 @@ describe("POST /api/events/{type}", () => {
     ["user", { user_id: 1, action: "x" }, "timestamp: is required"],
     ["user", { user_id: 1, action: "x", timestamp: "yesterday" }, "timestamp: must be an ISO 8601 date-time"],
     ["payment", { payment_id: 1, user_id: 1, amount: -5, status: "completed", timestamp: "2023-01-15T14:30:00Z" }, "amount: must be greater than 0"],
-    ["payment", "{nope", "Malformed JSON"],
+    ["payment", "{nope", "body: is not valid JSON"],
   ])("answers 400 for a bad %s event", async (type, body, message) => {
     expectError(await t.call("POST", `/api/events/${type}`, body), 400, "INVALID_INPUT", expect.stringContaining(message));
   });

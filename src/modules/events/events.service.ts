@@ -21,7 +21,8 @@ export class EventsService implements EventsApi {
       const placed = await this.bus.publish(topicOf[type], String(entityId), JSON.stringify(event), { "event-id": event.id });
       return { status: "success", partition: placed.partition, offset: placed.offset, event };
     } catch (error) {
-      if (error instanceof BusUnavailable) throw new AppError("UNAVAILABLE", `event not accepted: ${error.message}`);
+      // The broker's address and the driver's words are for the log, not for the client.
+      if (error instanceof BusUnavailable) throw AppError.unavailable("event not accepted: the broker is unavailable", error.message);
       throw error;
     }
   }

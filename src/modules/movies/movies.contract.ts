@@ -1,27 +1,20 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
 import type { Page } from "../../contracts/pagination.ts";
-
-const required = (type: string) => (issue: { input: unknown }) =>
-  issue.input === undefined ? "is required" : `must be ${type}`;
+import { text } from "../../contracts/text.ts";
 
 export const MovieInput = z
   .object(
     {
-      title: z.string({ error: required("a string") }).trim().min(1, "must not be empty").max(500, "must be at most 500 characters"),
-      description: z.string({ error: required("a string") }).max(10_000, "must be at most 10000 characters"),
+      title: text(500, { blank: false }),
+      description: text(10_000),
       genres: z
-        .array(z.string({ error: "must be strings" }).trim().min(1, "must not be empty strings").max(100), {
-          error: required("an array of strings"),
-        })
+        .array(text(100, { blank: false }), { error: "must be an array of strings" })
         .max(20, "must hold at most 20 genres")
         // Repeats carry no meaning; the first spelling and position win.
         .transform((genres) => [...new Set(genres)])
         .default([]),
-      rating: z
-        .number({ error: required("a number") })
-        .min(0, "must be at least 0")
-        .max(10, "must be at most 10"),
+      rating: z.number().min(0).max(10),
     },
     { error: "must be a JSON object" },
   )

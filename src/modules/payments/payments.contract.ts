@@ -3,15 +3,22 @@ import type { InjectionToken } from "tsyringe";
 import { idField, idParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
 
+// The column is numeric(12, 2): what does not fit would be refused (500) or rounded (1e-10 to 0.00).
+const MAX_AMOUNT = 9_999_999_999.99;
+// Exact in decimal, not within a tolerance: 12.345 and 1e-10 are refused, 9999999999.99 is kept.
+// (zod's multipleOf(0.01) lets 1e-10 through, and a published multipleOf is read with float error.)
+const inCents = (n: number) => Number(n.toFixed(2)) === n;
+
 export const PaymentInput = z
   .object(
     {
       user_id: idField,
       amount: z
-        .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number") })
-        .positive("must be greater than 0")
-        .max(9_999_999_999.99, "must be at most 9999999999.99")
-        .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, "must have at most 2 decimal places"),
+        .number()
+        .positive()
+        .max(MAX_AMOUNT)
+        .refine(inCents, "must have at most 2 decimal places")
+        .openapi({ description: "At most 2 decimal places" }),
     },
     { error: "must be a JSON object" },
   )

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { exactTimestamp } from "../../adapters/db/exact-timestamp.ts";
 import { check, index, integer, numeric, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
 
 export const paymentsSchema = pgSchema("payments");
@@ -23,8 +24,9 @@ export const subscriptions = paymentsSchema.table(
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
     userId: integer("user_id").notNull(),
     planType: text("plan_type").notNull(),
-    startDate: timestamp("start_date", { withTimezone: true }).notNull(),
-    endDate: timestamp("end_date", { withTimezone: true }).notNull(),
+    // Dates a client chose, any year from 0001: read back exactly, which drizzle's timestamp does not.
+    startDate: exactTimestamp("start_date").notNull(),
+    endDate: exactTimestamp("end_date").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

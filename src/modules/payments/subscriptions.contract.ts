@@ -1,7 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
 import { idField } from "../../contracts/identifiers.ts";
+import { text } from "../../contracts/text.ts";
 import type { UserRowsFilter } from "./payments.contract.ts";
+
+// A reply writes an instant as ISO 8601 in UTC, with 4 digits of year: only these instants come back as sent.
+const EARLIEST = Date.parse("0001-01-01T00:00:00.000Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
 
 // RFC 3339 with an offset, or a bare date (midnight UTC). No local times: their zone is a guess.
 const instant = z
@@ -10,18 +15,15 @@ const instant = z
       issue.input === undefined ? "is required" : "must be an ISO 8601 date or date-time with offset, e.g. 2023-01-01T00:00:00Z",
   })
   .transform((value) => new Date(value))
-  .refine((date) => !Number.isNaN(date.getTime()), "is not a real calendar date")
-  .openapi({ type: "string", format: "date-time" });
+  .refine((date) => !Number.isNaN(date.getTime()), { message: "is not a real calendar date", abort: true })
+  .refine((date) => date.getTime() >= EARLIEST && date.getTime() <= LATEST, "must be from 0001-01-01 to 9999-12-31 in UTC")
+  .openapi({ type: "string", format: "date-time", description: "From 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z" });
 
 export const SubscriptionInput = z
   .object(
     {
       user_id: idField,
-      plan_type: z
-        .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
-        .trim()
-        .min(1, "must not be empty")
-        .max(64, "must be at most 64 characters"),
+      plan_type: text(64, { blank: false }),
       start_date: instant,
       end_date: instant,
     },

@@ -1,19 +1,16 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
 import type { Page } from "../../contracts/pagination.ts";
+import { text } from "../../contracts/text.ts";
 
-const username = z
-  .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
-  .trim()
-  .min(1, "must not be empty")
-  .max(64, "must be at most 64 characters")
-  .regex(/^[\p{L}\p{N}._-]+$/u, "may hold only letters, digits, '.', '_' and '-'");
+const USERNAME = /^[\p{L}\p{N}._-]+$/u;
 
-const email = z
-  .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
-  .trim()
-  .max(254, "must be at most 254 characters")
-  .pipe(z.email("must be a valid email address"));
+// The pattern is stricter than text()'s, so it is the one published.
+const username = text(64, { blank: false })
+  .regex(USERNAME, "may hold only letters, digits, '.', '_' and '-'")
+  .openapi({ pattern: USERNAME.source });
+
+const email = text(254, { blank: false }).pipe(z.email());
 
 export const UserInput = z
   .object({ username, email }, { error: "must be a JSON object" })

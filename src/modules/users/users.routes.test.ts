@@ -28,7 +28,7 @@ describe("POST /api/users", () => {
   });
 
   it.each([
-    ["malformed JSON", "{bad", "Malformed JSON"],
+    ["malformed JSON", "{bad", "body: is not valid JSON"],
     ["a JSON array", "[]", "body: must be a JSON object"],
     ["JSON null", "null", "body: must be a JSON object"],
     ["no fields", {}, "username: is required; email: is required"],

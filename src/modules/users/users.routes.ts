@@ -3,6 +3,7 @@ import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
+import { text } from "../../contracts/text.ts";
 import { User, UserInput, type UsersApi } from "./users.contract.ts";
 
 const listOrGet = createRoute({
@@ -10,7 +11,7 @@ const listOrGet = createRoute({
   path: "/api/users",
   tags: ["users"],
   summary: "All users, a page of them, one by ?id=, or the one whose username or email is ?login= (a list of 0 or 1)",
-  request: { query: pageQuery.extend({ id: idParam, login: z.string().max(254).optional() }) },
+  request: { query: pageQuery.extend({ id: idParam, login: text(254).optional() }) },
   responses: {
     200: jsonReply("The list in id order; with ?id= the one user", z.union([z.array(User), User])),
     ...errorResponses(400, 404),

@@ -1,0 +1,36 @@
+import { z } from "@hono/zod-openapi";
+// For its process-wide messages: a contract parsed outside a route (a remote client, a test) words its issues the same.
+import "./validation-message.ts";
+
+// What String.prototype.trim removes, spelled out: the published pattern must mean the same in
+// every regex dialect that reads it (a Python fuzzer's `\s` is not JavaScript's).
+const SPACE = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const PAIR = "[\\ud800-\\udbff][\\udc00-\\udfff]";
+const CHAR = `(?:[^\\u0000\\ud800-\\udfff]|${PAIR})`;
+const VISIBLE = `(?:[^\\u0000\\ud800-\\udfff${SPACE}]|${PAIR})`;
+
+/** Text PostgreSQL stores as sent: no U+0000 (it refuses it) and no unpaired surrogate (it would store U+FFFD). */
+export const STORABLE_PATTERN = new RegExp(`^${CHAR}*$`);
+/** The same, with at least one character that is not whitespace. */
+export const FILLED_PATTERN = new RegExp(`^${CHAR}*${VISIBLE}${CHAR}*$`);
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export interface TextOptions {
+  /** Whether the empty string (or only whitespace) is a value; when not, the text is trimmed. */
+  blank?: boolean;
+}
+
+/**
+ * A text field of a request, as every contract spells one: at most `max` characters that the
+ * database keeps exactly. With `blank: false` it is trimmed and must not be empty. What the server
+ * refuses is also the field's published `pattern`.
+ */
+export function text(max: number, { blank = true }: TextOptions = {}) {
+  const storable = z
+    .string()
+    .refine((s) => !s.includes("\u0000"), "must not contain the NUL character (U+0000)")
+    .refine((s) => !LONE_SURROGATE.test(s), "must be valid Unicode (no unpaired surrogate)");
+  const checked = blank ? storable.max(max) : storable.trim().min(1).max(max);
+  return checked.openapi({ pattern: (blank ? STORABLE_PATTERN : FILLED_PATTERN).source });
+}
