@@ -31,7 +31,7 @@ export async function callerIdentity(c: Context<AppEnv>, route: RouteDefinition,
       const { subject } = await policy.tokens.verify(token);
       return { key: subject, userId: subject };
     } catch (error) {
-      if (error instanceof InvalidToken) throw AppError.unauthorized(`bearer token refused: ${error.message}`);
+      if (error instanceof InvalidToken) throw AppError.unauthorized(`bearer token refused: ${error.message}`, error.detail);
       throw error;
     }
   }
