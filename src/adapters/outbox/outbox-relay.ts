@@ -1,4 +1,5 @@
 import { asc, eq, isNull, sql } from "drizzle-orm";
+import { EVENT_SOURCE_HEADER } from "../../contracts/event-source.ts";
 import type { Database } from "../db/database.ts";
 import type { EventBus } from "../bus/event-bus.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -65,7 +66,9 @@ export class OutboxRelay {
       let sent = 0;
       for (const row of pending) {
         try {
-          await this.bus.publish(row.topic, row.key, row.value, row.headers);
+          // Only modules write the outbox, in the transaction of their change: whatever a row's own
+          // headers say, what the relay publishes is a domain event, and nothing else says so.
+          await this.bus.publish(row.topic, row.key, row.value, { ...row.headers, [EVENT_SOURCE_HEADER]: "domain" });
         } catch (error) {
           const failure = `outbox row ${row.id}: ${(error as Error).message}`;
           await tx.update(outboxMessages).set({ attempts: row.attempts + 1, lastError: failure }).where(eq(outboxMessages.id, row.id));
