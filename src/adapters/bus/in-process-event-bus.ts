@@ -1,8 +1,21 @@
 import { createHash } from "node:crypto";
-import type { BusMessage, EventBus, MessageHandler, Published, Subscription } from "./event-bus.ts";
+import { MessageRefused, type BusMessage, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
 
 const PARTITIONS = 3;
 const REDELIVERY_DELAY_MS = 100;
+
+export interface InProcessBusOptions {
+  /** Largest message taken (key, value and headers, in UTF-8 bytes); Kafka's message.max.bytes default, so what one refuses the other does too. */
+  maxMessageBytes: number;
+}
+
+const defaults: InProcessBusOptions = { maxMessageBytes: 1_048_588 };
+
+function sizeOf(key: string, value: string, headers: Record<string, string>): number {
+  let bytes = Buffer.byteLength(key) + Buffer.byteLength(value);
+  for (const [name, text] of Object.entries(headers)) bytes += Buffer.byteLength(name) + Buffer.byteLength(text);
+  return bytes;
+}
 
 interface Group {
   /** Next offset to deliver, per topic and partition. */
@@ -22,6 +35,11 @@ export class InProcessEventBus implements EventBus {
   /** Committed offsets outlive a group's members, as Kafka's __consumer_offsets do. */
   private readonly offsets = new Map<string, Map<string, number[]>>();
   private closed = false;
+  private readonly options: InProcessBusOptions;
+
+  constructor(options: Partial<InProcessBusOptions> = {}) {
+    this.options = { ...defaults, ...options } satisfies InProcessBusOptions;
+  }
 
   async ensureTopics(topics: string[]): Promise<void> {
     for (const t of topics) if (!this.topics.has(t)) this.topics.set(t, Array.from({ length: PARTITIONS }, () => []));
@@ -30,6 +48,8 @@ export class InProcessEventBus implements EventBus {
   async publish(topic: string, key: string, value: string, headers: Record<string, string> = {}): Promise<Published> {
     const partitions = this.topics.get(topic);
     if (!partitions) throw new Error(`topic ${topic} does not exist`);
+    const bytes = sizeOf(key, value, headers);
+    if (bytes > this.options.maxMessageBytes) throw new MessageRefused(`publish to ${topic}: message of ${bytes} bytes is larger than ${this.options.maxMessageBytes}`);
     const partition = createHash("md5").update(key).digest().readUInt32BE(0) % PARTITIONS;
     const log = partitions[partition]!;
     const message: BusMessage = { topic, partition, offset: log.length, key, value, headers: { ...headers } };
