@@ -116,7 +116,7 @@ export class OutboxRelay {
             const reason = `refused ${tried.refusals} times: ${(error as Error).message}`;
             await parkRow(tx, { ...row, ...tried, lastError: failure }, reason);
             this.metrics?.parkedTotal.inc();
-            this.log.error({ id: row.id, topic: row.topic, key: row.key, reason }, "outbox row parked; later rows of its key wait for a replay");
+            this.log.error({ id: row.id, topic: row.topic, key: row.key, reason }, "outbox row parked; later rows of its key wait until it is replayed or discarded");
             held.add(entity);
             pass.parked++;
             continue;
