@@ -1,9 +1,14 @@
-import { BusUnavailable, type EventBus, type MessageHandler, type Published, type Subscription } from "../adapters/bus/event-bus.ts";
+import { BusUnavailable, MessageRefused, type EventBus, type MessageHandler, type Published, type Subscription } from "../adapters/bus/event-bus.ts";
 
-/** An in-process bus that a test can take away and bring back, as halting a broker would. */
+/**
+ * An in-process bus that a test can take away and bring back, as halting a broker would, or have
+ * refuse chosen messages, as Kafka refuses one too large.
+ */
 export class SwitchableBus implements EventBus {
   readonly kind = "in-process";
   down = false;
+  /** Returns a reason to refuse this message with MessageRefused, or undefined to take it. */
+  refuse: ((topic: string, key: string, value: string) => string | undefined) | undefined;
 
   constructor(private readonly inner: EventBus) {}
 
@@ -13,6 +18,8 @@ export class SwitchableBus implements EventBus {
 
   async publish(topic: string, key: string, value: string, headers?: Record<string, string>): Promise<Published> {
     if (this.down) throw new BusUnavailable(`publish to ${topic}: broker unreachable`);
+    const refused = this.refuse?.(topic, key, value);
+    if (refused) throw new MessageRefused(`publish to ${topic}: ${refused}`);
     return this.inner.publish(topic, key, value, headers);
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, openTestBus, uniqueName } from "../../testing/test-bus.ts";
-import type { BusMessage, EventBus, Published } from "./event-bus.ts";
+import { MessageRefused, type BusMessage, type EventBus, type Published } from "./event-bus.ts";
 
 // Runs on the in-process log in `npm test`, and on a real Kafka broker when KAFKA_BROKERS is set (CI).
 describe(`EventBus (${process.env.KAFKA_BROKERS ? "kafka" : "in-process"})`, () => {
@@ -27,6 +27,16 @@ describe(`EventBus (${process.env.KAFKA_BROKERS ? "kafka" : "in-process"})`, () 
     await sub.stop();
     expect(seen.map((m) => m.value)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
     expect(seen[0]).toMatchObject({ topic, key: "movie-7", partition: placed[0]!.partition, offset: placed[0]!.offset, headers: { "event-id": "e0" } });
+  });
+
+  it("refuses a message larger than the broker takes with MessageRefused, and takes the next one on that partition", async () => {
+    const topic = uniqueName("contract-too-large");
+    await bus.ensureTopics([topic]);
+    const first = await bus.publish(topic, "k", "before");
+    const refused = await bus.publish(topic, "k", "x".repeat(2 * 1024 * 1024)).then(() => undefined, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(MessageRefused);
+    const next = await bus.publish(topic, "k", "after");
+    expect(next).toEqual({ topic, partition: first.partition, offset: first.offset + 1 });
   });
 
   it("delivers again a message whose handler threw, and does not skip past it", async () => {

@@ -30,12 +30,24 @@ export class BusUnavailable extends Error {
   override name = "BusUnavailable";
 }
 
+/**
+ * The broker answered, and will never take this message as it is (too large, an invalid record or
+ * topic name). Unlike BusUnavailable, sending the same message again cannot help; other messages
+ * are not affected.
+ */
+export class MessageRefused extends Error {
+  override name = "MessageRefused";
+}
+
 /** The event bus port: Kafka, or an in-process log that behaves like it. Modules publish only through it. */
 export interface EventBus {
   readonly kind: "kafka" | "in-process";
   /** Creates the topics that are missing; existing ones are left as they are. */
   ensureTopics(topics: string[]): Promise<void>;
-  /** Appends a message to the key's partition; resolves when every in-sync replica has it; throws BusUnavailable when it cannot in time. */
+  /**
+   * Appends a message to the key's partition; resolves when every in-sync replica has it; throws
+   * BusUnavailable when it cannot in time, MessageRefused when the broker rejects this message for good.
+   */
   publish(topic: string, key: string, value: string, headers?: Record<string, string>): Promise<Published>;
   /** Joins a consumer group on these topics; each partition's messages reach the handler in order, one at a time. */
   subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription>;

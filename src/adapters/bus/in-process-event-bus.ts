@@ -1,8 +1,37 @@
 import { createHash } from "node:crypto";
-import type { BusMessage, EventBus, MessageHandler, Published, Subscription } from "./event-bus.ts";
+import { MessageRefused, type BusMessage, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
+import { PartitionLog, type Retention } from "./partition-log.ts";
 
 const PARTITIONS = 3;
 const REDELIVERY_DELAY_MS = 100;
+
+export interface InProcessBusOptions {
+  /** Largest message taken (key, value and headers, in UTF-8 bytes); Kafka's message.max.bytes default, so what one refuses the other does too. */
+  maxMessageBytes: number;
+  /** What each partition keeps; see `defaults`. */
+  retention: Retention;
+  /** Milliseconds since the epoch; tests move it to age messages. */
+  clock: () => number;
+}
+
+/**
+ * Retention defaults: 10,000 messages per partition or 24 hours, whichever comes first. Kafka
+ * keeps 7 days on disk; this log lives in the memory of one process, which loses it at exit
+ * anyway, and its consumers run in that process and keep up. 10,000 messages of about 1 KB on
+ * 3 partitions of the 6 topics (events and their DLQs) is at most some 180 MB, hours of the
+ * all-in-one's traffic.
+ */
+const defaults: InProcessBusOptions = {
+  maxMessageBytes: 1_048_588,
+  retention: { maxMessages: 10_000, maxAgeMs: 24 * 60 * 60 * 1000 },
+  clock: Date.now,
+};
+
+function sizeOf(key: string, value: string, headers: Record<string, string>): number {
+  let bytes = Buffer.byteLength(key) + Buffer.byteLength(value);
+  for (const [name, text] of Object.entries(headers)) bytes += Buffer.byteLength(name) + Buffer.byteLength(text);
+  return bytes;
+}
 
 interface Group {
   /** Next offset to deliver, per topic and partition. */
@@ -13,27 +42,36 @@ interface Group {
 /**
  * Kafka's model in memory, for the all-in-one and `npm test`: per-topic partitions chosen by key,
  * offsets per partition, consumer groups that each read every message once in partition order and
- * get a message again when its handler throws. Nothing survives the process.
+ * get a message again when its handler throws. Nothing survives the process. Each partition keeps
+ * its newest messages only (see `defaults`); a group whose next offset has fallen off goes on from
+ * the oldest one kept, as Kafka's auto.offset.reset=earliest does.
  */
 export class InProcessEventBus implements EventBus {
   readonly kind = "in-process";
-  private readonly topics = new Map<string, BusMessage[][]>();
+  private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, Group>();
   /** Committed offsets outlive a group's members, as Kafka's __consumer_offsets do. */
   private readonly offsets = new Map<string, Map<string, number[]>>();
   private closed = false;
+  private readonly options: InProcessBusOptions;
+
+  constructor(options: Partial<InProcessBusOptions> = {}) {
+    this.options = { ...defaults, ...options } satisfies InProcessBusOptions;
+  }
 
   async ensureTopics(topics: string[]): Promise<void> {
-    for (const t of topics) if (!this.topics.has(t)) this.topics.set(t, Array.from({ length: PARTITIONS }, () => []));
+    for (const t of topics) {
+      if (!this.topics.has(t)) this.topics.set(t, Array.from({ length: PARTITIONS }, () => new PartitionLog(this.options.retention, this.options.clock)));
+    }
   }
 
   async publish(topic: string, key: string, value: string, headers: Record<string, string> = {}): Promise<Published> {
     const partitions = this.topics.get(topic);
     if (!partitions) throw new Error(`topic ${topic} does not exist`);
+    const bytes = sizeOf(key, value, headers);
+    if (bytes > this.options.maxMessageBytes) throw new MessageRefused(`publish to ${topic}: message of ${bytes} bytes is larger than ${this.options.maxMessageBytes}`);
     const partition = createHash("md5").update(key).digest().readUInt32BE(0) % PARTITIONS;
-    const log = partitions[partition]!;
-    const message: BusMessage = { topic, partition, offset: log.length, key, value, headers: { ...headers } };
-    log.push(message);
+    const message = partitions[partition]!.append((offset) => ({ topic, partition, offset, key, value, headers: { ...headers } }));
     for (const group of this.groups.values()) group.wake();
     return { topic, partition, offset: message.offset };
   }
@@ -87,7 +125,8 @@ export class InProcessEventBus implements EventBus {
     for (const [topic, offsets] of group.committed) {
       const partitions = this.topics.get(topic)!;
       for (let p = 0; p < PARTITIONS; p++) {
-        const message = partitions[p]![offsets[p]!];
+        const log = partitions[p]!;
+        const message = log.at(Math.max(offsets[p]!, log.earliest));
         if (message) return message;
       }
     }

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs";
 import type { Logger } from "../logging/logger.ts";
-import { BusUnavailable, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
+import { BusUnavailable, MessageRefused, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -18,6 +18,22 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       timer = setTimeout(() => reject(new BusUnavailable(`${what}: no answer from Kafka in ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Kafka error codes that refuse the message itself: the same bytes will be refused again, while
+ * the broker takes others. Authorization and format-version errors are left out on purpose: they
+ * refuse every message until someone fixes the configuration, so they must make senders wait.
+ */
+const REFUSALS = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "CORRUPT_MESSAGE", "INVALID_TOPIC_EXCEPTION"]);
+
+/** The protocol error type behind a kafkajs error, which wraps it in `cause` when it gives up. */
+function refusalType(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === "string" && REFUSALS.has(type)) return type;
+  }
+  return undefined;
 }
 
 /** The bus on Apache Kafka through kafkajs: an idempotent producer, acks from all in-sync replicas. */
@@ -82,6 +98,8 @@ export class KafkaEventBus implements EventBus {
       return await withTimeout(send(), this.options.publishTimeoutMs, `publish to ${topic}`);
     } catch (error) {
       if (error instanceof BusUnavailable) throw error;
+      const refused = refusalType(error);
+      if (refused) throw new MessageRefused(`publish to ${topic}: ${refused}: ${(error as Error).message}`);
       throw new BusUnavailable(`publish to ${topic}: ${(error as Error).message}`);
     }
   }

@@ -3,13 +3,18 @@ import type { BusMessage, EventBus, Subscription } from "../../adapters/bus/even
 import type { Database } from "../../adapters/db/database.ts";
 import type { Logger } from "../../adapters/logging/logger.ts";
 import { DomainEvent, topicOf } from "../../contracts/domain-event.ts";
+import { sourceOf, type EventSource } from "../../contracts/event-source.ts";
 import { handledEvents } from "./events.tables.ts";
 
 export const EVENTS_CONSUMER_GROUP = "events-service";
 export const dlqOf = (topic: string) => `${topic}.dlq`;
 
-/** What the service does with each event, once; a throw is retried, then dead-lettered. */
-export type EventAction = (event: DomainEvent, message: BusMessage) => Promise<void>;
+/**
+ * What the service does with each event, once; a throw is retried, then dead-lettered. `source`
+ * says whether a module vouches for the event ("domain") or a client merely posted it ("api"):
+ * act on a fact (a payment completed) only when it is "domain".
+ */
+export type EventAction = (event: DomainEvent, message: BusMessage, source: EventSource) => Promise<void>;
 
 export interface EventsConsumerOptions {
   bus: EventBus;
@@ -40,7 +45,8 @@ function readEvent(message: BusMessage): DomainEvent {
 
 /**
  * The events service's consumer group on every event topic. Each event is handled once by id:
- * the id is recorded after the action succeeds, and a redelivered id is skipped. An action that
+ * the id is recorded after the action succeeds, and a redelivered id is skipped. Its source comes
+ * from the `event-source` header, never from the body, and is recorded with the id. An action that
  * throws is tried `attempts` times, then the message goes to `<topic>.dlq` with the reason; the
  * offset is committed only after one of those ends, so nothing is half-handled at shutdown.
  */
@@ -50,7 +56,8 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
   const retryDelayMs = options.retryDelayMs ?? 200;
   const onEvent: EventAction =
     options.onEvent ??
-    (async (event, m) => log.info({ topic: m.topic, partition: m.partition, offset: m.offset, type: event.type, id: event.id, key: m.key }, "event consumed"));
+    (async (event, m, source) =>
+      log.info({ topic: m.topic, partition: m.partition, offset: m.offset, type: event.type, id: event.id, key: m.key, source }, `${source} event consumed`));
   const topics = Object.values(topicOf);
   await bus.ensureTopics([...topics, ...topics.map(dlqOf)]);
 
@@ -76,13 +83,14 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
       log.info({ topic: message.topic, partition: message.partition, offset: message.offset, id: event.id }, "duplicate event skipped");
       return;
     }
+    const source = sourceOf(message.headers);
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        await onEvent(event, message);
+        await onEvent(event, message, source);
         await db
           .insert(handledEvents)
-          .values({ eventId: event.id, topic: message.topic, partition: message.partition, offset: message.offset, type: event.type })
+          .values({ eventId: event.id, topic: message.topic, partition: message.partition, offset: message.offset, type: event.type, source })
           .onConflictDoNothing();
         return;
       } catch (error) {

@@ -31,9 +31,9 @@ afterAll(async () => {
 });
 
 const cases = [
-  ["movie", "movie-events", { movie_id: 101, title: "Inception", action: "viewed", user_id: 5, rating: 8.5, genres: ["Sci-Fi"] }, "101", /^movie-101-viewed-[0-9a-f]{8}$/],
-  ["user", "user-events", { user_id: 202, username: "ann", action: "logged_in", timestamp: "2023-01-15T14:30:00Z" }, "202", /^user-202-logged_in-[0-9a-f]{8}$/],
-  ["payment", "payment-events", { payment_id: 303, user_id: 5, amount: 9.99, status: "completed", timestamp: "2023-01-15T14:30:00Z", method_type: "card" }, "303", /^payment-303-completed-[0-9a-f]{8}$/],
+  ["movie", "movie-events", { movie_id: 101, title: "Inception", action: "viewed", user_id: 5, rating: 8.5, genres: ["Sci-Fi"] }, "101", /^movie-101-viewed-[0-9a-f-]{36}$/],
+  ["user", "user-events", { user_id: 202, username: "ann", action: "logged_in", timestamp: "2023-01-15T14:30:00Z" }, "202", /^user-202-logged_in-[0-9a-f-]{36}$/],
+  ["payment", "payment-events", { payment_id: 303, user_id: 5, amount: 9.99, status: "completed", timestamp: "2023-01-15T14:30:00Z", method_type: "card" }, "303", /^payment-303-completed-[0-9a-f-]{36}$/],
 ] as const;
 
 describe("POST /api/events/{type}", () => {

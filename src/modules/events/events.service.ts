@@ -1,6 +1,7 @@
 import { BusUnavailable, type EventBus } from "../../adapters/bus/event-bus.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import { newDomainEvent, topicOf, type EventType } from "../../contracts/domain-event.ts";
+import { EVENT_SOURCE_HEADER } from "../../contracts/event-source.ts";
 import type { EventInput, EventReply, EventsApi } from "./events.contract.ts";
 
 /** The entity id (the partition key) and the verb of an event, by type. */
@@ -18,7 +19,7 @@ export class EventsService implements EventsApi {
     const { entityId, action } = identify(type, input);
     const event = newDomainEvent(type, entityId, action, input as Record<string, unknown>);
     try {
-      const placed = await this.bus.publish(topicOf[type], String(entityId), JSON.stringify(event), { "event-id": event.id });
+      const placed = await this.bus.publish(topicOf[type], String(entityId), JSON.stringify(event), { "event-id": event.id, [EVENT_SOURCE_HEADER]: "api" });
       return { status: "success", partition: placed.partition, offset: placed.offset, event };
     } catch (error) {
       // The broker's address and the driver's words are for the log, not for the client.

@@ -1,0 +1,2 @@
+ALTER TABLE "events"."handled_events" ADD COLUMN "source" text DEFAULT 'api' NOT NULL;--> statement-breakpoint
+ALTER TABLE "events"."handled_events" ADD CONSTRAINT "handled_events_source_check" CHECK ("events"."handled_events"."source" in ('domain', 'api'));
