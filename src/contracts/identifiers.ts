@@ -27,7 +27,7 @@ export const idParam = z
     }
     return Number(value);
   })
-  .openapi({ type: "integer", minimum: 1, maximum: MAX_ID });
+  .openapi({ type: "integer", minimum: 1, maximum: MAX_ID, param: { allowEmptyValue: true } });
 
 /** The same, for a path segment that must be present. */
 export const requiredIdParam = idParam.refine((v) => v !== undefined, "is required").transform((v) => v as number);

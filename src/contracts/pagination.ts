@@ -7,7 +7,8 @@ function countParam(name: string, min: number, max: number) {
     .string()
     .optional()
     .transform((value, ctx) => {
-      if (value === undefined || value === "") return undefined;
+      // Unlike the legacy `?id=`, these are ours: an empty value is a mistake, not a wish for all rows.
+      if (value === undefined) return undefined;
       const n = Number(value);
       if (!/^\d+$/.test(value) || n < min || n > max) {
         ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });

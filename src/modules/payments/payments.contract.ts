@@ -18,7 +18,8 @@ export const PaymentInput = z
         .positive()
         .max(MAX_AMOUNT)
         .refine(inCents, "must have at most 2 decimal places")
-        .openapi({ description: "At most 2 decimal places" }),
+        // Published as a multiple of 0.01 too, so that generators (schemathesis) draw whole cents.
+        .openapi({ description: "At most 2 decimal places", multipleOf: 0.01 }),
     },
     { error: "must be a JSON object" },
   )
