@@ -6,6 +6,9 @@ import { startPlatform, type Platform } from "../roles/platform.ts";
 import type { EventBus } from "../adapters/bus/event-bus.ts";
 import { startRole, type RunningRole } from "../roles/run-role.ts";
 import type { RoleName } from "../roles/roles.ts";
+import { useMigratedMemoryTemplate } from "./memory-template.ts";
+
+useMigratedMemoryTemplate();
 
 export interface TestPlatform {
   platform: Platform;
