@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,7 +9,14 @@ export default defineConfig({
     exclude: ["**/node_modules/**", ...(process.env.HELM_TESTS ? [] : ["**/*.helm.test.ts", "**/*.tools.test.ts"])],
     // Builds the migrated PGlite template that in-memory test databases copy (src/testing/test-platform.ts).
     globalSetup: ["src/testing/memory-template.global-setup.ts"],
-    // PGlite and PostgreSQL start-up dominate; two cores run two files at once.
+    // Much of a test's time is spent waiting on sockets, child processes and timers, so every core
+    // runs a file (vitest's default leaves one idle: a single worker on two cores).
+    maxWorkers: availableParallelism(),
+    // Worker threads start faster than child processes and, with isolate off, import hono, zod,
+    // drizzle and PGlite once per worker instead of once per file. Isolation comes from the tests:
+    // each platform has a database and a container of its own, and nothing is mocked.
+    pool: "threads",
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

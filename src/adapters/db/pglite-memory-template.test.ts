@@ -1,8 +1,9 @@
 import { sql, type SQL } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { injectedMemoryTemplate } from "../../testing/memory-template.ts";
 import type { DatabaseHandle } from "./database.ts";
 import { openPgliteDatabase } from "./pglite-database.ts";
-import { buildMemoryTemplate, startMemoryDatabasesFrom } from "./pglite-memory-template.ts";
+import { buildMemoryTemplate, memoryTemplate, startMemoryDatabasesFrom } from "./pglite-memory-template.ts";
 
 type Row = Record<string, unknown>;
 
@@ -43,18 +44,24 @@ async function migratedFingerprint(): Promise<Record<string, unknown>> {
 }
 
 describe("the in-memory template", () => {
-  afterEach(() => startMemoryDatabasesFrom(undefined));
+  // The very copy the other tests start from, when the global setup made one.
+  let template: Blob;
+  beforeAll(async () => void (template = injectedMemoryTemplate() ?? (await buildMemoryTemplate())), 60_000);
+  // Test files share modules within a worker (vitest.config.ts): leave the template as it was found.
+  const before = memoryTemplate();
+  afterEach(() => startMemoryDatabasesFrom(before));
 
   it("opens to the same database as initdb followed by every migration", async () => {
+    startMemoryDatabasesFrom(undefined);
     const fresh = await migratedFingerprint();
-    startMemoryDatabasesFrom(await buildMemoryTemplate());
+    startMemoryDatabasesFrom(template);
     const copied = await migratedFingerprint();
     expect(copied).toEqual(fresh);
     expect(fresh.migrations).not.toEqual([]);
   }, 60_000);
 
   it("leaves each copy on its own: a write to one is not seen by the next", async () => {
-    startMemoryDatabasesFrom(await buildMemoryTemplate());
+    startMemoryDatabasesFrom(template);
     const first = await openPgliteDatabase("memory://");
     await first.db.execute(sql`create table scratch (id int)`);
     await first.close();
