@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { answersQueries, type DatabaseHandle, type OpenDatabaseOptions } from "./database.ts";
 import { migratePglite } from "./pglite-migrate.ts";
 import { memoryTemplate } from "./pglite-memory-template.ts";
@@ -9,8 +10,16 @@ import { memoryTemplate } from "./pglite-memory-template.ts";
 export async function openPgliteDatabase(dataDir: string, options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // Before PGlite reads a file: the second process on a directory must stop, not share it.
+  const lock = inMemory ? undefined : lockDataDir(dataDir);
   const template = inMemory ? memoryTemplate() : undefined;
-  const client = await PGlite.create(inMemory ? (template ? { loadDataDir: template } : {}) : { dataDir });
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? (template ? { loadDataDir: template } : {}) : { dataDir });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzle({
     client,
     logger: options.onQuery ? { logQuery: (query) => options.onQuery?.(query) } : false,
@@ -21,7 +30,13 @@ export async function openPgliteDatabase(dataDir: string, options: OpenDatabaseO
     // PGlite is one connection in one process, so there is no concurrent migrator to lock out.
     migrate: () => migratePglite(db),
     ping: () => answersQueries(db),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 
