@@ -45,7 +45,13 @@ function create(path: string, content: string, dataDir: string): boolean {
   const draft = `${path}.${process.pid}`;
   try {
     writeFileSync(draft, content);
-    linkSync(draft, path);
+    try {
+      linkSync(draft, path);
+    } catch (error) {
+      if (!NO_LINKS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+      // A file system without hard links: exclusive create, written a moment later.
+      writeFileSync(path, content, { flag: "wx" });
+    }
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
@@ -58,6 +64,8 @@ function create(path: string, content: string, dataDir: string): boolean {
     }
   }
 }
+
+const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
 
 /** Undefined when the file is gone; a lock that names no process (no holder) holds nothing. */
 function readLock(path: string): { text: string; holder: Holder | undefined } | undefined {
