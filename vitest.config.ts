@@ -9,8 +9,8 @@ export default defineConfig({
     exclude: ["**/node_modules/**", ...(process.env.HELM_TESTS ? [] : ["**/*.helm.test.ts", "**/*.tools.test.ts"])],
     // Builds the migrated PGlite template that in-memory test databases copy (src/testing/test-platform.ts).
     globalSetup: ["src/testing/memory-template.global-setup.ts"],
-    // Much of a test's time is spent waiting on sockets, child processes and timers, so every core
-    // runs a file (vitest's default leaves one idle: a single worker on two cores).
+    // vitest's default leaves one core idle: a single worker on two cores, while the bundle, gateway
+    // and lock suites spend most of their time waiting on child processes and timers.
     maxWorkers: availableParallelism(),
     // Worker threads start faster than child processes and, with isolate off, import hono, zod,
     // drizzle and PGlite once per worker instead of once per file. Isolation comes from the tests:

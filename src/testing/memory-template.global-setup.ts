@@ -19,7 +19,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide("memoryTemplatePath", undefined);
     return () => {};
   }
-  // Workers are separate processes: they get a file, not the Blob.
+  // provide() serializes its value to every worker: a path, not 40 MB of tar.
   const dir = mkdtempSync(join(tmpdir(), "cinemaabyss-template-"));
   const path = join(dir, "pglite-migrated.tar");
   writeFileSync(path, Buffer.from(await (await buildMemoryTemplate()).arrayBuffer()));
