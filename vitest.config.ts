@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -12,7 +13,16 @@ export default defineConfig({
       ...(process.env.HELM_TESTS ? [] : ["**/*.helm.test.ts", "**/*.tools.test.ts"]),
       ...(process.env.SERVER_SCRIPT_TESTS ? [] : ["scripts/**/*.servers.test.ts"]),
     ],
-    // PGlite and PostgreSQL start-up dominate; two cores run two files at once.
+    // Builds the migrated PGlite template that in-memory test databases copy (src/testing/test-platform.ts).
+    globalSetup: ["src/testing/memory-template.global-setup.ts"],
+    // vitest's default leaves one core idle: a single worker on two cores, while the bundle, gateway
+    // and lock suites spend most of their time waiting on child processes and timers.
+    maxWorkers: availableParallelism(),
+    // Worker threads start faster than child processes and, with isolate off, import hono, zod,
+    // drizzle and PGlite once per worker instead of once per file. Isolation comes from the tests:
+    // each platform has a database and a container of its own, and nothing is mocked.
+    pool: "threads",
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { createLogger } from "./adapters/logging/logger.ts";
 import { DatabaseUnreachable } from "./adapters/db/postgres-reachable.ts";
+import { StartupError } from "./adapters/db/startup-error.ts";
 import { startPlatform } from "./roles/platform.ts";
 import { rolesOf } from "./roles/roles.ts";
 import { moduleRegistry } from "./modules/registry.ts";
@@ -79,5 +80,6 @@ export function startupFailure(error: unknown, env: Record<string, string | unde
     const variable = env.DB_CONNECTION_STRING?.trim() ? "DB_CONNECTION_STRING" : "DATABASE_URL";
     return `${variable}: ${error.message}`;
   }
+  if (error instanceof StartupError) return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -8,6 +8,9 @@ import { startRole, type RunningRole } from "../roles/run-role.ts";
 import type { ModuleDescriptor } from "../modules/module-descriptor.ts";
 import { envPrefix } from "../modules/module-descriptor.ts";
 import { moduleRegistry } from "../modules/registry.ts";
+import { useMigratedMemoryTemplate } from "./memory-template.ts";
+
+useMigratedMemoryTemplate();
 
 export interface TestPlatform {
   platform: Platform;

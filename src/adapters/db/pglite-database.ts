@@ -1,15 +1,25 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
-import { migrate } from "drizzle-orm/pglite/migrator";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { answersQueries, type DatabaseHandle, type OpenDatabaseOptions } from "./database.ts";
-import { migrationsFolder } from "./migrations-folder.ts";
+import { migratePglite } from "./pglite-migrate.ts";
+import { memoryTemplate } from "./pglite-memory-template.ts";
 
 /** Embedded PostgreSQL (WASM): on disk under dataDir, or in memory for "memory://". */
 export async function openPgliteDatabase(dataDir: string, options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  // Before PGlite reads a file: the second process on a directory must stop, not share it.
+  const lock = inMemory ? undefined : lockDataDir(dataDir);
+  const template = inMemory ? memoryTemplate() : undefined;
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? (template ? { loadDataDir: template } : {}) : { dataDir });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzle({
     client,
     logger: options.onQuery ? { logQuery: (query) => options.onQuery?.(query) } : false,
@@ -18,8 +28,15 @@ export async function openPgliteDatabase(dataDir: string, options: OpenDatabaseO
     db,
     kind: "pglite",
     // PGlite is one connection in one process, so there is no concurrent migrator to lock out.
-    migrate: () => migrate(db, { migrationsFolder: migrationsFolder() }),
+    migrate: () => migratePglite(db),
     ping: () => answersQueries(db),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
+
