@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { loadConfig } from "../config/config.ts";
+import { moduleRegistry } from "../modules/registry.ts";
 import { buildMemoryTemplate } from "../adapters/db/pglite-memory-template.ts";
 
 declare module "vitest" {
@@ -14,7 +15,7 @@ declare module "vitest" {
 
 /** Migrates one in-memory database per run, so test databases copy it instead of each running initdb. */
 export default async function setup(project: TestProject): Promise<() => void> {
-  const onServer = loadConfig({ ...process.env, PGLITE_DATA_DIR: "memory://" }).database.kind === "postgres";
+  const onServer = loadConfig({ ...process.env, PGLITE_DATA_DIR: "memory://" }, moduleRegistry).database.kind === "postgres";
   if (onServer) {
     project.provide("memoryTemplatePath", undefined);
     return () => {};
