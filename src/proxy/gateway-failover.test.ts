@@ -84,7 +84,8 @@ describe("the safety net", () => {
 
 describe("the circuit breaker", () => {
   it("opens after K consecutive failures, hands requests to the legacy target without sending, and closes again after recovery", async () => {
-    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", BREAKER_CONSECUTIVE_FAILURES: "3", BREAKER_BASE_EJECTION_MS: "400" });
+    // An ejection long enough that a loaded machine still asks within it.
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", BREAKER_CONSECUTIVE_FAILURES: "3", BREAKER_BASE_EJECTION_MS: "2000" });
     g.movies.mode = "fail";
     for (let i = 0; i < 3; i++) expect((await post()).status).toBe(500);
     expect(await breakerOf("movies-service")).toMatchObject({ breaker: "open", ejections: 1 });
@@ -102,7 +103,7 @@ describe("the circuit breaker", () => {
     expect(g.movies.seen.length).toBe(seenBefore);
 
     g.movies.mode = "ok";
-    await sleep(500);
+    await sleep(2_100);
     const probe = await post();
     expect(probe.status).toBe(200);
     expect(probe.headers.get("x-served-by")).toBe("movies-service");
@@ -114,15 +115,16 @@ describe("the circuit breaker", () => {
   });
 
   it("ejects for longer each time a probe fails", async () => {
-    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", BREAKER_CONSECUTIVE_FAILURES: "1", BREAKER_BASE_EJECTION_MS: "400" });
+    // Spans of a second: wide enough that a loaded machine's delays do not move a step across a bound.
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", BREAKER_CONSECUTIVE_FAILURES: "1", BREAKER_BASE_EJECTION_MS: "1000" });
     g.movies.mode = "fail";
-    await post(); // first ejection: 400 ms
-    await sleep(500);
-    expect((await post()).status).toBe(500); // the probe fails: second ejection, 800 ms
-    await sleep(500);
-    expect((await post()).headers.get("x-served-by")).toBe("monolith"); // 500 ms into 800: still ejected
-    await sleep(400);
-    expect((await post()).status).toBe(500); // past 800 ms: probed again
+    await post(); // first ejection: 1 s
+    await sleep(1_300);
+    expect((await post()).status).toBe(500); // the probe fails: second ejection, 2 s
+    await sleep(1_000);
+    expect((await post()).headers.get("x-served-by")).toBe("monolith"); // 1 s into 2: still ejected
+    await sleep(1_300);
+    expect((await post()).status).toBe(500); // past 2 s: probed again
     expect(await breakerOf("movies-service")).toMatchObject({ ejections: 3 });
   });
 
