@@ -17,7 +17,7 @@ describe("loadConfig", () => {
 
   it("uses DB_CONNECTION_STRING, or DATABASE_URL as its alias, and then does not seed by default", () => {
     const url = "postgres://u:p@127.0.0.1:5432/cinema";
-    expect(loadConfig({ DB_CONNECTION_STRING: url }).database).toEqual({ kind: "postgres", url, poolMax: 10 });
+    expect(loadConfig({ DB_CONNECTION_STRING: url }).database).toEqual({ kind: "postgres", url, poolMax: 10, connectRetries: 5 });
     expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ kind: "postgres", url });
     expect(loadConfig({ DATABASE_URL: url }).seedOnStart).toBe(false);
     expect(loadConfig({ DATABASE_URL: url, SEED_ON_START: "true" }).seedOnStart).toBe(true);

@@ -24,6 +24,7 @@ const baseEnv = {
   DB_CONNECTION_STRING: postgresUrl.optional(),
   DATABASE_URL: postgresUrl.optional(),
   DB_POOL_MAX: positiveInt("a positive whole number").default(10),
+  DB_CONNECT_RETRIES: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be 0 or more").max(10, "must be at most 10").default(5),
   PGLITE_DATA_DIR: z.string().min(1).default(".data/pglite"),
   SEED_ON_START: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -50,7 +51,13 @@ export type BusConfig =
   | { kind: "in-process" };
 
 export type DatabaseConfig =
-  | { kind: "postgres"; url: string; poolMax: number }
+  | {
+      kind: "postgres";
+      url: string;
+      poolMax: number;
+      /** Tries after the first to reach a server that is not up yet, at 250 ms doubling (5: about 8 s). */
+      connectRetries: number;
+    }
   | { kind: "pglite"; dataDir: string };
 
 /** Bounds on every listener's connections, so idle and slowloris clients cannot hold sockets forever. */
@@ -115,7 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
   const settings = moduleSettings(modules, e);
   const url = e.DB_CONNECTION_STRING ?? e.DATABASE_URL;
   const database: DatabaseConfig = url
-    ? { kind: "postgres", url, poolMax: e.DB_POOL_MAX }
+    ? { kind: "postgres", url, poolMax: e.DB_POOL_MAX, connectRetries: e.DB_CONNECT_RETRIES }
     : { kind: "pglite", dataDir: e.PGLITE_DATA_DIR };
   return Object.freeze({
     port: e.PORT,
