@@ -126,4 +126,9 @@ describe("loadConfig", () => {
     expect(payments).toMatchObject({ prefixes: ["/api/payments", "/api/subscriptions"], serviceUrl: "http://payments:8084" });
     expect(config.gateway.routes.some((r) => r.name === "subscriptions")).toBe(false);
   });
+
+  it("refuses a route name GATEWAY_REQUIRE_AUTH does not know, which would leave that route open", () => {
+    expect(() => loadConfig({ GATEWAY_REQUIRE_AUTH: "movies,paymnets" })).toThrow("GATEWAY_REQUIRE_AUTH: unknown route 'paymnets'; routes: all, users, movies, payments, auth, events");
+    expect(loadConfig({ GATEWAY_REQUIRE_AUTH: "movies, payments" }).auth.requireAuth).toEqual(["movies", "payments"]);
+  });
 });

@@ -119,6 +119,13 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data as z.output<z.ZodObject<typeof baseEnv>> & Record<string, unknown>;
+  // A misspelt route name would leave that route open while the operator believes it closed.
+  const unknownRoutes = (e.GATEWAY_REQUIRE_AUTH ?? []).filter((name) => name !== "all" && !modules.some((m) => m.name === name));
+  if (unknownRoutes.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  GATEWAY_REQUIRE_AUTH: unknown route ${unknownRoutes.map((n) => `'${n}'`).join(", ")}; routes: all, ${modules.map((m) => m.name).join(", ")}`,
+    );
+  }
   const settings = moduleSettings(modules, e);
   const url = e.DB_CONNECTION_STRING ?? e.DATABASE_URL;
   const database: DatabaseConfig = url
