@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./listen-on-loopback.ts";
 
 export type FakePostgresMode = "accept" | "wrong-password";
 
@@ -35,11 +35,7 @@ export class FakePostgres {
 
   async start(): Promise<this> {
     const server = createServer((socket) => this.handle(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(server, this.port);
     this.server = server;
     return this;
   }
