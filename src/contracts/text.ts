@@ -32,7 +32,8 @@ export function text(max: number, { blank = true }: TextOptions = {}) {
     .string()
     .refine((s) => !s.includes("\u0000"), "must not contain the NUL character (U+0000)")
     .refine((s) => !LONE_SURROGATE.test(s), "must be valid Unicode (no unpaired surrogate)");
-  const checked = blank ? storable.max(max) : storable.trim().min(1).max(max);
+  // The length is checked before trimming: the published maxLength bounds what the client sends.
+  const checked = blank ? storable.max(max) : storable.max(max).trim().min(1);
   return checked.openapi({
     pattern: (blank ? STORABLE_PATTERN : FILLED_PATTERN).source,
     description: `Up to ${max} characters${blank ? "" : ", not only whitespace (trimmed)"}; no U+0000 and no unpaired surrogate.`,
