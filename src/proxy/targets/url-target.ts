@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { Agent, request } from "undici";
+import { Agent, errors, request } from "undici";
 import { isTimeout } from "../../adapters/http-client/transport-errors.ts";
 import { UpstreamFailure, type FailureKind, type Target, type UpstreamRequest } from "./target.ts";
 
@@ -16,6 +16,8 @@ function failureKind(error: unknown, req: UpstreamRequest): FailureKind {
   if (req.signal.aborted) return "client-gone";
   // The client's streamed body had not all arrived: the stall or break is the client's, not ours.
   if (!req.bodyComplete()) return "client-body";
+  // No connection was made, so nothing was sent: the request may still go to another target.
+  if (error instanceof errors.ConnectTimeoutError) return "connect";
   if (isTimeout(error)) return "timeout";
   const code = (error as { code?: string }).code;
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "EAI_AGAIN") return "connect";
