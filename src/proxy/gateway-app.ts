@@ -39,16 +39,18 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   const metrics = new GatewayMetrics();
   const { targets, routes } = gatewayTargets(config, local);
   const registry = new RouteRegistry(routes);
-  const lastResorts = new Set(routes.map((r) => r.legacy));
+  // The routes each target is the last resort of: they are in panic while it is ejected.
+  const routesOfLastResort = new Map<string, string[]>();
+  for (const r of routes) routesOfLastResort.set(r.legacy, [...(routesOfLastResort.get(r.legacy) ?? []), r.name]);
   const guards = new Map(
     targets.map((t) => [
       t.name,
       new TargetGuard(t, config.breaker, {
-        lastResort: lastResorts.has(t.name),
+        lastResort: routesOfLastResort.has(t.name),
         onStateChange: (state) => {
           metrics.breakerState(t.name, state);
           gatewayLog.warn({ target: t.name, breaker: state }, "breaker state changed");
-          const panicking = routes.filter((r) => r.legacy === t.name).map((r) => r.name);
+          const panicking = routesOfLastResort.get(t.name) ?? [];
           for (const route of panicking) metrics.routePanic(route, state !== "closed");
           if (panicking.length > 0 && state === "open") {
             gatewayLog.error({ target: t.name, routes: panicking }, "routes in panic: their last-resort target is ejected and still takes their traffic");

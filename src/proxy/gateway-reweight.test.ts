@@ -121,6 +121,20 @@ describe("re-weighting at run time", () => {
   });
 });
 
+describe("GRADUAL_MIGRATION=false", () => {
+  it("finishes the routes that have a service and leaves the others re-weightable", async () => {
+    const finished = await startTestGateway({ GRADUAL_MIGRATION: "false" });
+    try {
+      expect(countBy(await sendMany(20, 5, () => fetch(`${finished.url}/api/movies`)))).toEqual({ "movies-service": 20 });
+      // users has no service here: a finished migration means nothing for it, and a change must still apply.
+      expect((await finished.reweight("users", { percent: 0 })).status).toBe(200);
+      expect(countBy(await sendMany(20, 5, () => fetch(`${finished.url}/api/users`)))).toEqual({ monolith: 20 });
+    } finally {
+      await finished.stop();
+    }
+  });
+});
+
 describe("the admin listener", () => {
   it("is apart from the public port: there, /admin/routes and /metrics answer 404 whatever the token", async () => {
     for (const path of ["/admin/routes", "/metrics"]) {

@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { beforeAll, describe, expect, it } from "vitest";
-import { envPrefix } from "../modules/module-descriptor.ts";
 import { moduleRegistry } from "../modules/registry.ts";
+import { anyFreePorts } from "../testing/test-platform.ts";
 
 // The bundles are what images run: build them, then start each one as plain `node dist/<role>.mjs`.
 beforeAll(() => {
@@ -11,7 +11,7 @@ beforeAll(() => {
 
 const baseEnv = { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info" };
 
-const allPortsFree = { MONOLITH_PORT: "0", GATEWAY_PORT: "0", ADMIN_PORT: "0", ...Object.fromEntries(moduleRegistry.map((m) => [`${envPrefix(m.name)}_PORT`, "0"])) };
+const allPortsFree = anyFreePorts(moduleRegistry);
 
 /** Starts a bundle and resolves with the ports it logged as listening. */
 function startBundle(role: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; ports: Record<string, number> }> {

@@ -68,7 +68,7 @@ export async function startTestPlatform(options: { bus?: EventBus; env?: Record<
 }
 
 /** Every listener of the platform on a free port. */
-function anyFreePorts(modules: readonly ModuleDescriptor[]): Record<string, string> {
+export function anyFreePorts(modules: readonly ModuleDescriptor[]): Record<string, string> {
   return { PORT: "0", MONOLITH_PORT: "0", GATEWAY_PORT: "0", ADMIN_PORT: "0", ...Object.fromEntries(modules.map((m) => [`${envPrefix(m.name)}_PORT`, "0"])) };
 }
 

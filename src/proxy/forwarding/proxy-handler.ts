@@ -63,13 +63,14 @@ function stamped(response: Response, requestId: string, target: string, fallback
 /**
  * Whether a request the service did not serve may go to the legacy target instead. Nothing was
  * sent when the service was shed (ejected, no free slot) or refused the connection, so any method
- * may go, as long as its body is still in hand; a GET or HEAD may go whatever happened.
+ * may go, as long as its body is still unread; a GET or HEAD may go whatever happened.
  */
 function mayFallBack(request: UpstreamRequest, body: ClientBody, error: unknown): boolean {
   if (error instanceof UpstreamFailure && (error.kind === "client-gone" || error.kind === "client-body")) return false;
   if (RETRYABLE.has(request.method)) return true;
-  const replayable = body.kind !== "stream";
-  return replayable && (error instanceof TargetShed || (error instanceof UpstreamFailure && error.kind === "connect"));
+  // A shed request never reached the target, so even a streamed body is still unread.
+  if (error instanceof TargetShed) return true;
+  return body.kind !== "stream" && error instanceof UpstreamFailure && error.kind === "connect";
 }
 
 /**

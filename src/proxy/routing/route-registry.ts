@@ -7,19 +7,21 @@ import { matchesPrefix, type RouteDefinition, type RouteTableFile, type RouteWei
  */
 export class RouteRegistry {
   private routes: RouteDefinition[];
+  private byName: Map<string, RouteDefinition>;
   private readonly listeners: ((route: RouteDefinition) => void)[] = [];
   /** Every prefix with its route's name, longest first, so a nested prefix wins over its parent. */
   private readonly prefixes: { prefix: string; name: string }[];
 
   constructor(routes: RouteDefinition[]) {
     this.routes = [...routes];
+    this.byName = new Map(routes.map((r) => [r.name, r]));
     this.prefixes = routes.flatMap((r) => r.prefixes.map((prefix) => ({ prefix, name: r.name }))).sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
   /** The route whose prefixes hold this path, if any: its current version. */
   match(path: string): RouteDefinition | undefined {
     const name = this.prefixes.find((p) => matchesPrefix(p.prefix, path))?.name;
-    return name === undefined ? undefined : this.routes.find((r) => r.name === name);
+    return name === undefined ? undefined : this.byName.get(name);
   }
 
   list(): RouteDefinition[] {
@@ -46,7 +48,7 @@ export class RouteRegistry {
   }
 
   private changed(name: string, change: RouteWeightChange): RouteDefinition {
-    const route = this.routes.find((r) => r.name === name);
+    const route = this.byName.get(name);
     if (!route) throw AppError.notFound(`route '${name}' not found; routes: ${this.list().map((r) => r.name).join(", ")}`);
     const next = { ...route, ...change };
     if (route.service === undefined && (next.percent > 0 || !next.gradual)) {
@@ -56,8 +58,9 @@ export class RouteRegistry {
   }
 
   private replace(changed: RouteDefinition[]): void {
-    const byName = new Map(changed.map((r) => [r.name, r]));
-    this.routes = this.routes.map((r) => byName.get(r.name) ?? r);
+    const changedByName = new Map(changed.map((r) => [r.name, r]));
+    this.routes = this.routes.map((r) => changedByName.get(r.name) ?? r);
+    this.byName = new Map(this.routes.map((r) => [r.name, r]));
     for (const route of changed) for (const listener of this.listeners) listener(route);
   }
 }

@@ -36,7 +36,9 @@ export function gatewayTargets(config: GatewayConfig, local: InProcessApps): { t
       return { ...base, legacy: target(`${route.name}-service`, route.serviceUrl, app, route.localUrl)!, percent: 0, gradual: true };
     }
     const service = target(`${route.name}-service`, route.serviceUrl, app);
-    return { ...base, legacy: monolith, ...(service ? { service } : {}) };
+    // Without a service there is nothing to finish migrating to: GRADUAL_MIGRATION=false must not
+    // leave such a route in a state no later change may leave.
+    return service ? { ...base, legacy: monolith, service } : { ...base, legacy: monolith, gradual: true };
   });
   return { targets, routes };
 }

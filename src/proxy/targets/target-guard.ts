@@ -90,20 +90,11 @@ export class TargetGuard {
     return stateNames[this.breaker.state];
   }
 
-  /** True while the target is ejected yet still takes traffic as a route's last resort. */
-  get inPanic(): boolean {
-    return this.lastResort && this.state !== "closed";
-  }
-
   /** Sends through the limits; throws TargetShed without sending, or UpstreamFailure when sending failed. */
   async send(request: UpstreamRequest): Promise<Response> {
     this.stats.requests++;
     try {
-      const response = await this.breaker.execute(() => this.throughSlots(request)).catch((error: unknown) => {
-        if (!(error instanceof BrokenCircuitError) || !this.lastResort) throw error;
-        this.stats.panicked++;
-        return this.throughSlots(request);
-      });
+      const response = await this.sendOrPanic(request);
       if (response.status >= 500) this.stats.failures++;
       return response;
     } catch (error) {
@@ -111,6 +102,17 @@ export class TargetGuard {
       if (error instanceof BulkheadRejectedError) throw this.shed("overloaded");
       if (isTargetFault(error)) this.stats.failures++;
       throw error;
+    }
+  }
+
+  /** Through the breaker; a last resort that is ejected still sends, through its slots only (panic). */
+  private async sendOrPanic(request: UpstreamRequest): Promise<Response> {
+    try {
+      return await this.breaker.execute(() => this.throughSlots(request));
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError) || !this.lastResort) throw error;
+      this.stats.panicked++;
+      return this.throughSlots(request);
     }
   }
 
