@@ -27,7 +27,8 @@ export async function waitFor(url) {
 /** Starts `node dist/<role>.mjs` on a port and resolves once healthPath answers. */
 export async function startBundle(role, port, env, healthPath = "/health") {
   const child = spawn("node", [`dist/${role}.mjs`], {
-    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", ...env },
+    // ADMIN_PORT 0: several gateways at once must not contend for the admin listener's default port.
+    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(child);

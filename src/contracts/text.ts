@@ -15,7 +15,6 @@ export const STORABLE_PATTERN = new RegExp(`^${CHAR}*$`);
 /** The same, with at least one character that is not whitespace. */
 export const FILLED_PATTERN = new RegExp(`^${CHAR}*${VISIBLE}${CHAR}*$`);
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface TextOptions {
   /** Whether the empty string (or only whitespace) is a value; when not, the text is trimmed. */
@@ -31,7 +30,7 @@ export function text(max: number, { blank = true }: TextOptions = {}) {
   const storable = z
     .string()
     .refine((s) => !s.includes("\u0000"), "must not contain the NUL character (U+0000)")
-    .refine((s) => !LONE_SURROGATE.test(s), "must be valid Unicode (no unpaired surrogate)");
+    .refine((s) => s.isWellFormed(), "must be valid Unicode (no unpaired surrogate)");
   // The length is checked before trimming: the published maxLength bounds what the client sends.
   const checked = blank ? storable.max(max) : storable.max(max).trim().min(1);
   return checked.openapi({

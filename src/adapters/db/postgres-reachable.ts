@@ -24,7 +24,12 @@ export interface ReachOptions {
 // A database that comes up a few seconds after the app (Kubernetes starts pods in any order) is
 // normal, so transient failures are retried for about 8 s; after that the process exits with one
 // clear line and the orchestrator's restart back-off takes over.
-export const defaultReach: ReachOptions = { retryDelaysMs: [250, 500, 1_000, 2_000, 4_000], attemptTimeoutMs: 3_000 };
+export const defaultReach: ReachOptions = { retryDelaysMs: retryDelays(5), attemptTimeoutMs: 3_000 };
+
+/** 250 ms, doubling, `count` times: 5 retries wait about 8 s for a server that is still starting. */
+export function retryDelays(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => 250 * 2 ** i);
+}
 
 interface Failure {
   reason: string;
@@ -58,8 +63,17 @@ export function describeFailure(error: unknown, url: URL, attemptTimeoutMs: numb
   return { reason: redact(message, url), transient: false };
 }
 
+// A password with a stray `%` is not valid percent-encoding; it is then redacted as written.
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function redact(text: string, url: URL): string {
-  const secrets = [url.password, decodeURIComponent(url.password)].filter((s) => s.length > 0);
+  const secrets = [url.password, decodedOrAsIs(url.password)].filter((s) => s.length > 0);
   return secrets.reduce((out, secret) => out.split(secret).join("***"), text);
 }
 
