@@ -41,9 +41,12 @@ export class PartitionLog {
     return message;
   }
 
-  /** The message at this offset, if it is still kept and already written. */
+  /**
+   * The message at this offset, if it is still kept and already written. Retention is applied when
+   * a message is appended, not here: reads happen per partition on every consumer turn, and a log
+   * that receives nothing has nothing new to drop (Kafka too deletes lazily, by segment).
+   */
   at(offset: number): BusMessage | undefined {
-    this.trim();
     if (offset < this.earliest) return undefined;
     return this.entries[offset - this.base]?.message;
   }
