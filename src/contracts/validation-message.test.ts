@@ -32,6 +32,12 @@ describe("validationMessage", () => {
     expect(messageOf(z.object({ s: z.string().max(3, "is too long for a name") }), { s: "abcd" })).toBe("s: is too long for a name");
   });
 
+  it("names a few unknown fields, each cut short, and counts the rest", () => {
+    const extra = Object.fromEntries(["a", "b", "c", "d", "e", "f", "g", "x".repeat(100)].map((k) => [k, 1]));
+    expect(messageOf(z.strictObject({}), { ["y".repeat(50)]: 1 })).toBe(`body: has unknown fields: ${"y".repeat(40)}…`);
+    expect(messageOf(z.strictObject({}), extra)).toBe("body: has unknown fields: a, b, c, d, e and 3 more");
+  });
+
   it("joins every failing field", () => {
     expect(messageOf(z.object({ a: z.string(), b: z.number() }), { b: "x" })).toBe("a: is required; b: must be a number");
   });

@@ -29,6 +29,15 @@ function sizeUnit(origin: string): string {
   return "";
 }
 
+const SHOWN_KEYS = 5;
+const SHOWN_KEY_LENGTH = 40;
+
+// A client's own key names are echoed to help them, but never more than a few, each cut short.
+function unknownKeys(keys: readonly string[]): string {
+  const shown = keys.slice(0, SHOWN_KEYS).map((key) => (key.length > SHOWN_KEY_LENGTH ? `${key.slice(0, SHOWN_KEY_LENGTH)}…` : key));
+  return keys.length > SHOWN_KEYS ? `${shown.join(", ")} and ${keys.length - SHOWN_KEYS} more` : shown.join(", ");
+}
+
 /**
  * The message of one issue, by its code: the same words whatever zod version runs, and nothing of
  * the input echoed back. A message a schema spells out itself still wins over these.
@@ -51,7 +60,7 @@ export function issueMessage(issue: RawIssue): string {
     case "not_multiple_of":
       return `must be a multiple of ${issue.divisor}`;
     case "unrecognized_keys":
-      return `has unknown fields: ${issue.keys.join(", ")}`;
+      return `has unknown fields: ${unknownKeys(issue.keys)}`;
     case "invalid_value":
       return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_union":
