@@ -9,6 +9,7 @@ import type { Logger } from "../adapters/logging/logger.ts";
 import { mergedOpenApi } from "./docs/merged-openapi.ts";
 import { adminRoutes } from "./control/admin-routes.ts";
 import { GatewayMetrics } from "./observe/gateway-metrics.ts";
+import { RecentTraffic } from "./observe/recent-traffic.ts";
 import { gatewayTargets, type InProcessApps } from "./targets/gateway-targets.ts";
 import { proxyHandler } from "./forwarding/proxy-handler.ts";
 import type { IdentityPolicy } from "./routing/caller-identity.ts";
@@ -24,6 +25,7 @@ export interface Gateway {
   registry: RouteRegistry;
   guards: ReadonlyMap<string, TargetGuard>;
   metrics: GatewayMetrics;
+  traffic: RecentTraffic;
   /** Stops watching the route file and closes the upstream connection pools. */
   close(): Promise<void>;
 }
@@ -37,6 +39,8 @@ function effectivePercent(route: { service?: string; percent: number; gradual: b
 export function createGateway(config: GatewayConfig, local: InProcessApps, identity: IdentityPolicy, log: Logger): Gateway {
   const gatewayLog = log.child({ component: "gateway" });
   const metrics = new GatewayMetrics();
+  // 15 minutes in 5-second buckets: what the dashboard charts and the CLI's rates read.
+  const traffic = new RecentTraffic({ bucketMs: 5000, buckets: 180 });
   const { targets, routes } = gatewayTargets(config, local);
   const registry = new RouteRegistry(routes);
   // The routes each target is the last resort of: they are in panic while it is ejected.
@@ -77,12 +81,12 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "CinemaAbyss gateway" }));
   // The gateway's own paths answer 405 with Allow for other methods, as the services do.
   answerWrongMethodsWith405(app);
-  app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity, body: config.clientBody }));
+  app.all("*", proxyHandler({ registry, guards, metrics, traffic, log: gatewayLog, identity, body: config.clientBody }));
 
   // Apart from the public port, as Envoy's admin: the ingress never exposes what shifts traffic.
   const admin = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
   admin.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
-  if (config.adminToken) admin.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
+  if (config.adminToken) admin.route("/", adminRoutes(config.adminToken, { registry, guards, traffic }, gatewayLog));
   answerWrongMethodsWith405(admin);
 
   log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
@@ -92,6 +96,7 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
     registry,
     guards,
     metrics,
+    traffic,
     close: async () => {
       stopWatching();
       await Promise.all(targets.map((t) => t.close()));

@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RoutesReport } from "./control/admin-routes.ts";
+import type { RoutesReport, TrafficReport } from "./control/admin-routes.ts";
 import { countBy, sendMany } from "../testing/http-load.ts";
 import { expectError } from "../testing/expect-reply.ts";
 import { readReply } from "../testing/reply.ts";
@@ -154,5 +154,18 @@ describe("the admin listener", () => {
     } finally {
       await bare.stop();
     }
+  });
+
+  it("reports each route's recent traffic per side, what the dashboard and the CLI chart", async () => {
+    await g.reweight("movies", { percent: 0 });
+    await sendMany(7, 7, () => getMovies());
+    const report = (await (await admin("GET", "/admin/traffic?seconds=60")).json()) as TrafficReport;
+    const legacy = report.series.find((s) => s.route === "movies" && s.side === "legacy")!;
+    expect(legacy.target).toBe("monolith");
+    expect(legacy.points.length).toBeGreaterThanOrEqual(12);
+    expect(legacy.points.reduce((sum, p) => sum + p.requests, 0)).toBeGreaterThanOrEqual(7);
+    expect(legacy.points.at(-1)!.p99 ?? legacy.points.at(-2)!.p99).toBeGreaterThan(0);
+    expect((await admin("GET", "/admin/traffic?seconds=0")).status).toBe(400);
+    expect((await admin("GET", "/admin/traffic", "wrong-token")).status).toBe(401);
   });
 });

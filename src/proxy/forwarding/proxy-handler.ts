@@ -6,6 +6,7 @@ import { AppError } from "../../contracts/app-error.ts";
 import { callerIdentity, type IdentityPolicy } from "../routing/caller-identity.ts";
 import { chooseSide } from "../routing/choose-target.ts";
 import type { GatewayMetrics } from "../observe/gateway-metrics.ts";
+import type { RecentTraffic } from "../observe/recent-traffic.ts";
 import type { RouteRegistry } from "../routing/route-registry.ts";
 import type { RouteDefinition } from "../routing/route-table.ts";
 import { UpstreamFailure, type UpstreamRequest } from "../targets/target.ts";
@@ -18,6 +19,7 @@ export interface ProxyDeps {
   registry: RouteRegistry;
   guards: ReadonlyMap<string, TargetGuard>;
   metrics: GatewayMetrics;
+  traffic: RecentTraffic;
   log: Logger;
   identity: IdentityPolicy;
   body: ClientBodyLimits;
@@ -77,17 +79,20 @@ function mayFallBack(request: UpstreamRequest, body: ClientBody, error: unknown)
  * Proxies one request along the route table. The body is in hand before any target is chosen; a
  * service that cannot take the request hands it to the legacy target, which is the last resort.
  */
-export function proxyHandler({ registry, guards, metrics, log, identity, body: bodyLimits }: ProxyDeps) {
+export function proxyHandler({ registry, guards, metrics, traffic, log, identity, body: bodyLimits }: ProxyDeps) {
   const send = async (route: RouteDefinition, targetName: string, request: UpstreamRequest) => {
     const guard = guards.get(targetName);
     if (!guard) throw new AppError("UNAVAILABLE", "the service is unavailable");
     const started = performance.now();
     try {
       const response = await guard.send(request);
-      metrics.answered(route.name, targetName, response.status, (performance.now() - started) / 1000);
+      const ms = performance.now() - started;
+      metrics.answered(route.name, targetName, response.status, ms / 1000);
+      traffic.record(route.name, targetName, response.status, ms);
       return response;
     } catch (error) {
       if (error instanceof TargetShed) metrics.refused(targetName, error.reason);
+      traffic.record(route.name, targetName, "failed", performance.now() - started);
       throw error;
     }
   };
