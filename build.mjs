@@ -25,6 +25,17 @@ for (const role of bundledRoles) {
     logLevel: "warning",
   });
 }
+// The operators' CLI (package.json `bin`): the admin API's client, no server code in it.
+await build({
+  entryPoints: ["src/cli/cinemaabyss.ts"],
+  outfile: "dist/cli.mjs",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: "warning",
+});
 cpSync("drizzle", "dist/drizzle", { recursive: true });
 writeFileSync(
   "dist/package.json",
