@@ -3,12 +3,15 @@
 // so dist/package.json lists it for `npm install --omit=dev` where dist/ is deployed alone.
 import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
+import { bundleDashboard } from "./src/proxy/dashboard/bundle-dashboard.mjs";
 
 export const bundledRoles = ["all-in-one", "monolith", "movies", "events", "users", "payments", "auth", "proxy"];
 const external = ["@electric-sql/pglite", "pg-native"];
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 rmSync("dist", { recursive: true, force: true });
+// The gateway's dashboard (browser code and styles) travels inside each bundle: no files beside it.
+const dashboard = await bundleDashboard();
 
 for (const role of bundledRoles) {
   await build({
@@ -18,8 +21,9 @@ for (const role of bundledRoles) {
     platform: "node",
     format: "esm",
     target: "node20",
-    external,
-    define: { __DEFAULT_ROLE__: JSON.stringify(role) },
+    // esbuild itself is only imported to bundle the dashboard when running from source.
+    external: [...external, "esbuild"],
+    define: { __DEFAULT_ROLE__: JSON.stringify(role), __DASHBOARD_SCRIPT__: JSON.stringify(dashboard.script), __DASHBOARD_STYLE__: JSON.stringify(dashboard.style) },
     // CommonJS dependencies (pg) call require() for Node's own modules; ESM output has no require.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: "warning",

@@ -7,9 +7,10 @@ import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
 import { answerWrongMethodsWith405 } from "../adapters/http-server/method-not-allowed.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { mergedOpenApi } from "./docs/merged-openapi.ts";
-import { adminRoutes } from "./control/admin-routes.ts";
+import { adminRoutes, routesReport, trafficReport } from "./control/admin-routes.ts";
 import { GatewayMetrics } from "./observe/gateway-metrics.ts";
 import { RecentTraffic } from "./observe/recent-traffic.ts";
+import { dashboardRoutes } from "./dashboard/dashboard-routes.ts";
 import { gatewayTargets, type InProcessApps } from "./targets/gateway-targets.ts";
 import { proxyHandler } from "./forwarding/proxy-handler.ts";
 import type { IdentityPolicy } from "./routing/caller-identity.ts";
@@ -86,7 +87,12 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   // Apart from the public port, as Envoy's admin: the ingress never exposes what shifts traffic.
   const admin = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
   admin.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
-  if (config.adminToken) admin.route("/", adminRoutes(config.adminToken, { registry, guards, traffic }, gatewayLog));
+  // Ends the dashboard's live streams when the gateway closes, rather than at the close timeout.
+  const closing = new AbortController();
+  if (config.adminToken) {
+    admin.route("/", adminRoutes(config.adminToken, { registry, guards, traffic }, gatewayLog));
+    admin.route("/", dashboardRoutes(config.adminToken, { routes: () => routesReport(registry, guards), traffic: (seconds) => trafficReport({ registry, guards, traffic }, seconds) }, closing.signal));
+  }
   answerWrongMethodsWith405(admin);
 
   log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
@@ -98,6 +104,7 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
     metrics,
     traffic,
     close: async () => {
+      closing.abort();
       stopWatching();
       await Promise.all(targets.map((t) => t.close()));
     },

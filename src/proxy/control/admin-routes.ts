@@ -23,6 +23,7 @@ const TrafficQuery = z.object({ seconds: z.coerce.number().int().min(1).max(24 *
 export function trafficReport({ registry, traffic }: AdminState, seconds: number) {
   const routes = new Map(registry.list().map((r) => [r.name, r]));
   return {
+    bucketMs: traffic.bucketMs,
     series: traffic.series(seconds * 1000).map((s) => ({ ...s, side: routes.get(s.route)?.service === s.target ? ("service" as const) : ("legacy" as const) })),
   };
 }

@@ -68,6 +68,10 @@ export class RecentTraffic {
     this.now = options.now ?? Date.now;
   }
 
+  get bucketMs(): number {
+    return this.options.bucketMs;
+  }
+
   /** Counts one proxied request: its status, or "failed" when no answer came, and its time to headers. */
   record(route: string, target: string, status: number | "failed", ms: number): void {
     let byTarget = this.rings.get(route);
