@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, expectReply } from "../testing/expect-reply.ts";
 import { readReply } from "../testing/reply.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 import { startTestRole } from "../testing/test-platform.ts";
 import { forgedToken, TEST_KEYS } from "../testing/test-tokens.ts";
 import { TokenReply } from "../modules/auth/auth.contract.ts";
@@ -128,5 +129,25 @@ describe("identity that arrives from the network", () => {
     const refreshed = expectReply(await call("gateway", "POST", "/api/auth/refresh", undefined, { refresh_token: login.refresh_token }), 200, TokenReply);
     const role = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).role;
     expect([role(login.access_token), role(refreshed.access_token), role(tokens.oa_alice!)]).toEqual(["admin", "admin", "user"]);
+  });
+});
+
+// The legacy default: no route requires authentication, and the answers are the legacy ones whoever asks.
+describe("with authentication off for every route (the legacy default)", () => {
+  let t: TestApp;
+  beforeAll(async () => void (t = await startTestApp(undefined, { AUTH_JWT_KEYS: TEST_KEYS })));
+  afterAll(() => t?.close());
+
+  it("a forged X-User-Id changes nothing, and a valid token sees what an anonymous legacy caller sees", async () => {
+    const ann = expectReply(await t.call("POST", "/api/users", { username: "legacy_ann", email: "ann@legacy.example" }), 201, User);
+    const bob = expectReply(await t.call("POST", "/api/users", { username: "legacy_bob", email: "bob@legacy.example" }), 201, User);
+    expectReply(await t.call("POST", "/api/payments", { user_id: bob.id, amount: 3 }, { "x-user-id": String(ann.id) }), 201, Payment);
+    const annToken = { authorization: `Bearer ${await forgedToken({ sub: String(ann.id) })}` };
+    for (const path of ["/api/payments", `/api/payments?user_id=${bob.id}`, "/api/users", `/api/users?id=${bob.id}`, "/api/subscriptions"]) {
+      const anonymous = await t.call("GET", path);
+      expect(anonymous.status).toBe(200);
+      for (const headers of [{ "x-user-id": String(ann.id) }, annToken]) expect((await t.call("GET", path, undefined, headers)).body).toEqual(anonymous.body);
+    }
+    expect(expectReply(await t.call("POST", "/api/payments", { user_id: bob.id, amount: 4 }, annToken), 201, Payment).user_id).toBe(bob.id);
   });
 });
