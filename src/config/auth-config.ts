@@ -23,7 +23,7 @@ const signingKeys = z
     return parsed.data;
   });
 
-/** The auth part of the environment: token keys and lifetimes, login limits, gateway enforcement. */
+/** The auth part of the environment: token keys and lifetimes, login limits, admins, the per-route switch. */
 export const authEnv = {
   AUTH_JWT_KEYS: signingKeys.optional(),
   AUTH_ISSUER: z.string().min(1).default("cinemaabyss"),
@@ -33,6 +33,10 @@ export const authEnv = {
   AUTH_LOGIN_LIMIT_PER_USER: positiveInt("a positive whole number").default(5),
   AUTH_LOGIN_LIMIT_PER_ADDRESS: positiveInt("a positive whole number").default(20),
   AUTH_LOGIN_WINDOW_SECONDS: positiveInt("a positive number of seconds").default(60),
+  AUTH_ADMIN_USERNAMES: z
+    .string()
+    .transform((v) => v.split(",").map((name) => name.trim().toLowerCase()).filter((name) => name !== ""))
+    .optional(),
   GATEWAY_REQUIRE_AUTH: z
     .string()
     .refine((v) => /^(all|[a-z]+(,[a-z]+)*)$/.test(v.replace(/\s/g, "")), "must be `all` or a comma list of route names")
@@ -58,8 +62,10 @@ export interface AuthConfig {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   loginLimit: LoginLimits;
-  /** Route names whose requests need a valid bearer token at the gateway; ["all"] for every route. */
+  /** Route names whose requests need a valid bearer token, in the gateway and every role; `all` expanded to every closable route. */
   requireAuth: string[];
+  /** Usernames (lower case) whose tokens carry the `admin` role, whatever their stored role: the bootstrap of the first admin. */
+  adminUsernames: string[];
 }
 
 export function authConfig(e: AuthEnv): AuthConfig {
@@ -72,5 +78,6 @@ export function authConfig(e: AuthEnv): AuthConfig {
     refreshTtlSeconds: e.AUTH_REFRESH_TTL_SECONDS,
     loginLimit: { perUser: e.AUTH_LOGIN_LIMIT_PER_USER, perAddress: e.AUTH_LOGIN_LIMIT_PER_ADDRESS, windowSeconds: e.AUTH_LOGIN_WINDOW_SECONDS },
     requireAuth: e.GATEWAY_REQUIRE_AUTH ?? [],
+    adminUsernames: e.AUTH_ADMIN_USERNAMES ?? [],
   };
 }

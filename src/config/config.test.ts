@@ -128,7 +128,17 @@ describe("loadConfig", () => {
   });
 
   it("refuses a route name GATEWAY_REQUIRE_AUTH does not know, which would leave that route open", () => {
-    expect(() => loadConfig({ GATEWAY_REQUIRE_AUTH: "movies,paymnets" })).toThrow("GATEWAY_REQUIRE_AUTH: unknown route 'paymnets'; routes: all, users, movies, payments, auth, events");
+    expect(() => loadConfig({ GATEWAY_REQUIRE_AUTH: "movies,paymnets" })).toThrow("GATEWAY_REQUIRE_AUTH: unknown route 'paymnets'; routes: all, users, movies, payments, events");
     expect(loadConfig({ GATEWAY_REQUIRE_AUTH: "movies, payments" }).auth.requireAuth).toEqual(["movies", "payments"]);
+  });
+
+  it("closes every route but auth for `all`, and refuses to close auth, which hands out the tokens", () => {
+    expect(loadConfig({ GATEWAY_REQUIRE_AUTH: "all" }).auth.requireAuth).toEqual(["users", "movies", "payments", "events"]);
+    expect(() => loadConfig({ GATEWAY_REQUIRE_AUTH: "users,auth" })).toThrow("GATEWAY_REQUIRE_AUTH: route 'auth' hands out tokens and cannot require one");
+  });
+
+  it("reads AUTH_ADMIN_USERNAMES as a lower-case list", () => {
+    expect(loadConfig({ AUTH_ADMIN_USERNAMES: " Boss, ops ," }).auth.adminUsernames).toEqual(["boss", "ops"]);
+    expect(loadConfig({}).auth.adminUsernames).toEqual([]);
   });
 });

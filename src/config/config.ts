@@ -120,12 +120,15 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
   }
   const e = parsed.data as z.output<z.ZodObject<typeof baseEnv>> & Record<string, unknown>;
   // A misspelt route name would leave that route open while the operator believes it closed.
-  const unknownRoutes = (e.GATEWAY_REQUIRE_AUTH ?? []).filter((name) => name !== "all" && !modules.some((m) => m.name === name));
+  const closable = modules.filter((m) => !m.issuesTokens).map((m) => m.name);
+  const unknownRoutes = (e.GATEWAY_REQUIRE_AUTH ?? []).filter((name) => name !== "all" && !closable.includes(name));
   if (unknownRoutes.length > 0) {
-    throw new ConfigError(
-      `Invalid configuration:\n  GATEWAY_REQUIRE_AUTH: unknown route ${unknownRoutes.map((n) => `'${n}'`).join(", ")}; routes: all, ${modules.map((m) => m.name).join(", ")}`,
-    );
+    const named = unknownRoutes.map((n) => `'${n}'`).join(", ");
+    const why = unknownRoutes.some((n) => modules.some((m) => m.name === n)) ? `route ${named} hands out tokens and cannot require one` : `unknown route ${named}`;
+    throw new ConfigError(`Invalid configuration:\n  GATEWAY_REQUIRE_AUTH: ${why}; routes: all, ${closable.join(", ")}`);
   }
+  // `all` is every route that can be closed: the gateway and every role read the same explicit list.
+  const requireAuth = e.GATEWAY_REQUIRE_AUTH?.includes("all") ? closable : (e.GATEWAY_REQUIRE_AUTH ?? []);
   const settings = moduleSettings(modules, e);
   const url = e.DB_CONNECTION_STRING ?? e.DATABASE_URL;
   const database: DatabaseConfig = url
@@ -149,6 +152,6 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     admin: Object.freeze({ port: e.ADMIN_PORT, host: e.ADMIN_HOST }),
     serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
     gateway: Object.freeze(gatewayConfig(e, settings)),
-    auth: Object.freeze(authConfig(e)),
+    auth: Object.freeze({ ...authConfig(e), requireAuth }),
   });
 }

@@ -5,6 +5,7 @@
 export const errorStatus = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,
@@ -53,6 +54,10 @@ export class AppError extends Error {
 
   static unauthorized(message: string, detail?: string): AppError {
     return new AppError("UNAUTHORIZED", message, undefined, detail);
+  }
+
+  static forbidden(message: string): AppError {
+    return new AppError("FORBIDDEN", message);
   }
 
   static unavailable(message: string, detail?: string): AppError {

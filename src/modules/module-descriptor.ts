@@ -34,6 +34,11 @@ export interface ModuleDescriptor {
   readonly defaultPort: number;
   /** The legacy-style health path (`{"status": true}`); the module may answer it itself, else the database decides. */
   readonly healthPath: string;
+  /**
+   * True for the module that hands out tokens (login, registration, refresh): the per-route switch
+   * (GATEWAY_REQUIRE_AUTH) never closes it, since nobody could get a token; `all` skips it.
+   */
+  readonly issuesTokens?: boolean;
   /** False for a module that never lived in the monolith: its own service is the gateway's only target. */
   readonly inMonolith: boolean;
   /** The PostgreSQL schema that holds the module's tables, and that only it touches. */

@@ -6,6 +6,7 @@ import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
 import { remoteChecks } from "../adapters/http-client/remote-readiness.ts";
 import type { ModuleDescriptor } from "../modules/module-descriptor.ts";
 import type { Platform } from "./platform.ts";
+import { requestIdentity } from "./request-identity.ts";
 
 /** Probes of a role with a database: ready while the database and the bus answer, and once each remote module has. */
 function probes(platform: Platform) {
@@ -21,7 +22,7 @@ function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: 
   const routers = modules.map((m) => m.routes(platform.container));
   const answered = new Set(routers.flatMap((r) => r.routes.filter((route) => route.method === "GET").map((route) => route.path)));
   const healthPaths = ["/health", ...modules.map((m) => m.healthPath)].filter((path) => !answered.has(path));
-  const app = createApp(platform.log).route("/", probes(platform)).route("/", healthRoutes(healthPaths, () => platform.database.ping()));
+  const app = createApp(platform.log, requestIdentity(platform.config)).route("/", probes(platform)).route("/", healthRoutes(healthPaths, () => platform.database.ping()));
   for (const router of routers) app.route("/", router);
   return finishApp(app, title);
 }

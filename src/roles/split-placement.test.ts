@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningRole } from "./run-role.ts";
 import { startTestRole } from "../testing/test-platform.ts";
+import { forgedToken, TEST_KEYS } from "../testing/test-tokens.ts";
 
 // Placement by configuration alone: a monolith whose users port is a users-only process elsewhere.
 describe("monolith with USERS_SERVICE_URL", () => {
@@ -47,5 +48,38 @@ describe("monolith with USERS_SERVICE_URL", () => {
     } finally {
       await down.stop();
     }
+  });
+});
+
+// A remote hop carries the caller's own token, and the called service verifies it and applies its rules.
+describe("monolith with USERS_SERVICE_URL, users and payments closed", () => {
+  let users: RunningRole;
+  let monolith: RunningRole;
+  let usersUrl: string;
+  let monolithUrl: string;
+  const closed = { AUTH_JWT_KEYS: TEST_KEYS, GATEWAY_REQUIRE_AUTH: "users,payments" };
+  beforeAll(async () => {
+    users = await startTestRole("users", closed);
+    usersUrl = `http://127.0.0.1:${users.ports.users}`;
+    monolith = await startTestRole("monolith", { ...closed, USERS_SERVICE_URL: usersUrl });
+    monolithUrl = `http://127.0.0.1:${monolith.ports.monolith}`;
+  });
+  afterAll(async () => {
+    await monolith?.stop();
+    await users?.stop();
+  });
+
+  it("pays as the user through the monolith, whose remote users call passes the user's token on", async () => {
+    const admin = { authorization: `Bearer ${await forgedToken({ sub: "1", role: "admin" })}` };
+    const created = await fetch(`${usersUrl}/api/users`, { method: "POST", headers: admin, body: JSON.stringify({ username: "hop_ann", email: "ann@hop.example" }) });
+    expect(created.status).toBe(201);
+    const ann = (await created.json()) as { id: number };
+    const asAnn = { authorization: `Bearer ${await forgedToken({ sub: String(ann.id) })}` };
+
+    const paid = await fetch(`${monolithUrl}/api/payments`, { method: "POST", headers: asAnn, body: JSON.stringify({ user_id: ann.id, amount: 5 }) });
+    expect(paid.status).toBe(201);
+    // Anonymous, or with a forged X-User-Id, the remote users service is never even asked.
+    const forged = await fetch(`${monolithUrl}/api/payments`, { method: "POST", headers: { "x-user-id": String(ann.id) }, body: JSON.stringify({ user_id: ann.id, amount: 5 }) });
+    expect(forged.status).toBe(401);
   });
 });

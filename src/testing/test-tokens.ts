@@ -5,9 +5,9 @@ export const TEST_KEYS = "k2026:test-signing-secret-0123456789-abcdefghij,k2025:
 export const TEST_SECRET = "test-signing-secret-0123456789-abcdefghij";
 
 /** A token signed with the test key but with chosen claims: expired, other audience, ... */
-export function forgedToken(claims: { sub: string; aud?: string; iss?: string; exp?: number; kid?: string; secret?: string }): Promise<string> {
+export function forgedToken(claims: { sub: string; role?: string; aud?: string; iss?: string; exp?: number; kid?: string; secret?: string }): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
+  return new SignJWT(claims.role === undefined ? {} : { role: claims.role })
     .setProtectedHeader({ alg: "HS256", kid: claims.kid ?? "k2026" })
     .setSubject(claims.sub)
     .setIssuer(claims.iss ?? "cinemaabyss")

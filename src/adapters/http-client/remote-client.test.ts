@@ -85,9 +85,11 @@ describe("RemoteClient", () => {
     await expect(new RemoteClient("gone", url, { ...options, retries: 0 }).call("GET", "/t", Thing)).rejects.toBeInstanceOf(TransportFailure);
   });
 
-  it("carries the request id and the caller's user id to the next hop", async () => {
+  it("carries the request id and the caller's own Authorization to the next hop, never an X-User-Id", async () => {
     const { url, seen } = await serve((_n, _req, res) => res.end('{"id": 1}'));
-    await runInRequest({ requestId: "req-42", userId: "u-7" }, () => new RemoteClient("things", url, options).call("GET", "/t", Thing));
-    expect(seen[0]!.headers).toMatchObject({ "x-request-id": "req-42", "x-user-id": "u-7" });
+    const context = { requestId: "req-42", caller: { userId: 7, role: "user" as const }, authorization: "Bearer the-callers-token" };
+    await runInRequest(context, () => new RemoteClient("things", url, options).call("GET", "/t", Thing));
+    expect(seen[0]!.headers).toMatchObject({ "x-request-id": "req-42", authorization: "Bearer the-callers-token" });
+    expect(seen[0]!.headers["x-user-id"]).toBeUndefined();
   });
 });

@@ -39,7 +39,7 @@ function isTransport(error: unknown): boolean {
 
 /**
  * The base of every remote port client: JSON over HTTP with connect and reply timeouts, retries of
- * idempotent calls only, the request id and caller carried along, the error envelope turned back
+ * idempotent calls only, the request id and the caller's Authorization carried along, the error envelope turned back
  * into the same AppError by its code, and replies parsed with the contract's zod schema.
  */
 export class RemoteClient {
@@ -81,7 +81,8 @@ export class RemoteClient {
     const context = currentRequest();
     const headers: Record<string, string> = { accept: "application/json", ...extraHeaders };
     if (context) headers["x-request-id"] = context.requestId;
-    if (context?.userId) headers["x-user-id"] = context.userId;
+    // The caller's own token, not a claim about it: the next role verifies it with the same key ring.
+    if (context?.authorization) headers.authorization = context.authorization;
     if (body !== undefined) headers["content-type"] = "application/json";
     try {
       const reply = await request(`${this.baseUrl}${path}`, {

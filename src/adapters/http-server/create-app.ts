@@ -9,7 +9,7 @@ import type { AppEnv } from "./app-env.ts";
 import { errorReply } from "./error-handler.ts";
 import { legacyJsonBody } from "./legacy-json-body.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
-import { requestContext } from "../request-context/request-context.ts";
+import { authenticate, requestContext, type RequestIdentity } from "../request-context/request-context.ts";
 import { requestLog } from "./request-log.ts";
 import { validationMessage } from "../../contracts/validation-message.ts";
 
@@ -27,19 +27,23 @@ export function createRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalidRequest });
 }
 
-/** Request id, access log and the one error envelope: what every HTTP app of ours starts with. */
-export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger): A {
+/**
+ * Request id, access log and the one error envelope: what every HTTP app of ours starts with. With an
+ * identity, the caller's bearer token is verified here too (every role verifies it itself).
+ */
+export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, identity?: RequestIdentity): A {
   app.use(requestId());
   app.use(requestContext());
   app.use(requestLog(log));
+  if (identity) app.use(authenticate(identity));
   app.onError((error, c) => errorReply(error, c, log));
   app.notFound((c) => errorReply(AppError.notFound(`no route for ${c.req.method} ${c.req.path}`), c, log));
   return app;
 }
 
-/** The base of every module API app: the base middleware, a body limit, legacy JSON bodies. */
-export function createApp(log: Logger): OpenAPIHono<AppEnv> {
-  const app = withBaseMiddleware(createRouter(), log);
+/** The base of every module API app: the base middleware with the caller's identity, a body limit, legacy JSON bodies. */
+export function createApp(log: Logger, identity: RequestIdentity): OpenAPIHono<AppEnv> {
+  const app = withBaseMiddleware(createRouter(), log, identity);
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

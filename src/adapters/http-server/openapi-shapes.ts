@@ -4,6 +4,7 @@ import { ErrorReply } from "../../contracts/error-reply.ts";
 const descriptions: Record<number, string> = {
   400: "Invalid input: the message names each bad field",
   401: "No valid credentials: a bad, expired or missing token, or a failed login",
+  403: "Authentication is required for this route and the record belongs to another user (admins excepted)",
   404: "No such entity",
   429: "Too many attempts: wait for Retry-After seconds",
   409: "Conflicts with an existing entity",

@@ -12,7 +12,7 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
     // Every line written while serving a request names it, so one request's lines join across processes.
     mixin: () => {
       const request = currentRequest();
-      return request ? { requestId: request.requestId, ...(request.userId ? { userId: request.userId } : {}) } : {};
+      return request ? { requestId: request.requestId, ...(request.caller ? { userId: request.caller.userId } : {}) } : {};
     },
   });
 }

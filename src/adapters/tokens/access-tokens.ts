@@ -1,6 +1,19 @@
 import { errors, jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
 import { requiredIdParam } from "../../contracts/identifiers.ts";
 import type { SigningKey } from "./signing-key.ts";
+
+/** What a caller may do beyond their own records: `admin` reads everyone's. */
+export const CallerRole = z.enum(["user", "admin"]);
+export type CallerRole = z.infer<typeof CallerRole>;
+
+/** What a valid access token says: who, and with which role. */
+export interface VerifiedToken {
+  subject: string;
+  userId: number;
+  role: CallerRole;
+  expiresAt: number;
+}
 
 export interface AccessTokenSettings {
   issuer: string;
@@ -41,10 +54,10 @@ export class AccessTokens {
     return this.settings.ttlSeconds;
   }
 
-  /** A signed token for this subject (the user id), valid for ttlSeconds. */
-  async sign(subject: string, claims: Record<string, unknown> = {}): Promise<string> {
+  /** A signed token for this subject (the user id) with its role, valid for ttlSeconds. */
+  async sign(subject: string, role: CallerRole = "user"): Promise<string> {
     const key = this.settings.keys[0]!;
-    return new SignJWT(claims)
+    return new SignJWT({ role })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: "JWT" })
       .setSubject(subject)
       .setIssuer(this.settings.issuer)
@@ -56,11 +69,13 @@ export class AccessTokens {
 
   /**
    * The subject of a valid token, and the user id it names; throws InvalidToken for anything else,
-   * `alg: none` included, and for a subject that is not a user id (no query is ever made with one).
+   * `alg: none` included, for a subject that is not a user id (no query is ever made with one) and
+   * for a role claim that is not a known role. A token without a role claim (issued before roles) is `user`.
    */
-  async verify(token: string): Promise<{ subject: string; userId: number; expiresAt: number }> {
+  async verify(token: string): Promise<VerifiedToken> {
     let subject: string;
     let expiresAt: number;
+    let roleClaim: unknown;
     try {
       const { payload } = await jwtVerify(
         token,
@@ -73,6 +88,7 @@ export class AccessTokens {
       );
       subject = payload.sub!;
       expiresAt = payload.exp!;
+      roleClaim = payload.role ?? "user";
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
       if (error instanceof errors.JWTExpired) throw new InvalidToken("token expired", error.message);
@@ -80,7 +96,9 @@ export class AccessTokens {
     }
     const userId = requiredIdParam.safeParse(subject);
     if (!userId.success) throw new InvalidToken("token not valid", `subject ${JSON.stringify(subject.slice(0, 64))} is not a user id`);
-    return { subject, userId: userId.data, expiresAt };
+    const role = CallerRole.safeParse(roleClaim);
+    if (!role.success) throw new InvalidToken("token not valid", `role ${JSON.stringify(String(roleClaim).slice(0, 64))} is not a role`);
+    return { subject, userId: userId.data, role: role.data, expiresAt };
   }
 }
 

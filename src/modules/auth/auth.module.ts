@@ -12,7 +12,7 @@ import { LoginLimiter } from "./login-limiter.ts";
 const authPort: PortBinding<AuthApi> = {
   token: AUTH_API,
   inProcess: (c, config) =>
-    new AuthService(c.resolve(DATABASE), c.resolve(USERS_API), configuredAccessTokens(config.auth), new LoginLimiter(config.auth.loginLimit), config.auth.refreshTtlSeconds),
+    new AuthService(c.resolve(DATABASE), c.resolve(USERS_API), configuredAccessTokens(config.auth), new LoginLimiter(config.auth.loginLimit), config.auth.refreshTtlSeconds, config.auth.adminUsernames),
   remote: (http) => new AuthClient(http),
 };
 
@@ -23,6 +23,7 @@ export const authModule: ModuleDescriptor = {
   routePrefixes: ["/api/auth"],
   defaultPort: 8085,
   healthPath: "/api/auth/health",
+  issuesTokens: true,
   inMonolith: true,
   schema: authSchema.schemaName,
   ports: [authPort],

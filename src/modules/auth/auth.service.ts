@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
-import { AccessTokens, InvalidToken } from "../../adapters/tokens/access-tokens.ts";
+import type { AccessTokens, CallerRole } from "../../adapters/tokens/access-tokens.ts";
+import { verifiedOrUnauthorized } from "../../adapters/tokens/bearer-caller.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { User, UsersApi } from "../users/index.ts";
 import type { AuthApi, LoginInput, RefreshInput, RegisterInput, TokenReply } from "./auth.contract.ts";
@@ -21,6 +22,8 @@ export class AuthService implements AuthApi {
     private readonly tokens: AccessTokens,
     private readonly limiter: LoginLimiter,
     private readonly refreshTtlSeconds: number,
+    /** Lower-case usernames whose tokens say `admin` (AUTH_ADMIN_USERNAMES). */
+    private readonly adminUsernames: readonly string[] = [],
   ) {}
 
   async register(input: RegisterInput): Promise<User> {
@@ -37,7 +40,7 @@ export class AuthService implements AuthApi {
     const [stored] = user ? await this.db.select().from(credentials).where(eq(credentials.userId, user.id)) : [];
     const matches = await verifyPassword(input.password, stored?.passwordHash ?? (await decoyHash()));
     if (!user || !stored || !matches) throw AppError.unauthorized(BAD_LOGIN);
-    return this.issue(user.id, randomUUID());
+    return this.issue(user, stored.role, randomUUID());
   }
 
   async refresh(input: RefreshInput): Promise<TokenReply> {
@@ -58,7 +61,13 @@ export class AuthService implements AuthApi {
       await this.revokeFamily(row.familyId);
       throw AppError.unauthorized("refresh token was already used; its session is revoked");
     }
-    return this.issue(row.userId, row.familyId);
+    // The role is read again, so a refresh carries a grant or a revocation made since the login.
+    const [stored] = await this.db.select({ role: credentials.role }).from(credentials).where(eq(credentials.userId, row.userId));
+    const user = await this.users.get(row.userId).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === "NOT_FOUND") throw AppError.unauthorized("the token's user no longer exists");
+      throw error;
+    });
+    return this.issue(user, stored?.role ?? "user", row.familyId);
   }
 
   async logout(input: RefreshInput): Promise<void> {
@@ -67,14 +76,7 @@ export class AuthService implements AuthApi {
   }
 
   async me(accessToken: string): Promise<User> {
-    let userId: number;
-    try {
-      ({ userId } = await this.tokens.verify(accessToken));
-    } catch (error) {
-      // The words the gateway uses for the same token.
-      if (error instanceof InvalidToken) throw AppError.unauthorized(`bearer token refused: ${error.message}`, error.detail);
-      throw error;
-    }
+    const { userId } = await verifiedOrUnauthorized(this.tokens, accessToken);
     const user = await this.users.get(userId).catch((error: unknown) => {
       if (error instanceof AppError && error.code === "NOT_FOUND") throw AppError.unauthorized("the token's user no longer exists");
       throw error;
@@ -82,15 +84,16 @@ export class AuthService implements AuthApi {
     return user;
   }
 
-  private async issue(userId: number, familyId: string): Promise<TokenReply> {
+  private async issue(user: User, storedRole: CallerRole, familyId: string): Promise<TokenReply> {
+    const role: CallerRole = this.adminUsernames.includes(user.username.toLowerCase()) ? "admin" : storedRole;
     const refreshToken = randomBytes(32).toString("base64url");
     await this.db.insert(refreshTokens).values({
       tokenHash: sha256(refreshToken),
       familyId,
-      userId,
+      userId: user.id,
       expiresAt: new Date(Date.now() + this.refreshTtlSeconds * 1000),
     });
-    return { access_token: await this.tokens.sign(String(userId)), refresh_token: refreshToken, token_type: "Bearer", expires_in: this.tokens.ttlSeconds };
+    return { access_token: await this.tokens.sign(String(user.id), role), refresh_token: refreshToken, token_type: "Bearer", expires_in: this.tokens.ttlSeconds };
   }
 
   private async revokeFamily(familyId: string): Promise<void> {

@@ -2,10 +2,14 @@ import { index, integer, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
 
 export const authSchema = pgSchema("auth");
 
-/** A user's password, as a scrypt hash; the user itself lives in the users module. */
+/**
+ * A user's password, as a scrypt hash, and role (`user` or `admin`, the access token's `role` claim);
+ * the user itself lives in the users module. An operator grants admin here, or with AUTH_ADMIN_USERNAMES.
+ */
 export const credentials = authSchema.table("credentials", {
   userId: integer("user_id").primaryKey(),
   passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

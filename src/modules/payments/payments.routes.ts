@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
+import { RecordAccess } from "../../adapters/request-context/record-access.ts";
 import { Payment, PaymentInput, type PaymentsApi, UserRowsFilter } from "./payments.contract.ts";
 
 const listOrGet = createRoute({
@@ -12,7 +13,7 @@ const listOrGet = createRoute({
   request: { query: UserRowsFilter.extend({ id: idParam }) },
   responses: {
     200: jsonReply("The list in id order; with ?id= the one payment", z.union([z.array(Payment), Payment])),
-    ...errorResponses(400, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
@@ -22,7 +23,7 @@ const create = createRoute({
   tags: ["payments"],
   summary: "Record a payment; the server sets its timestamp",
   request: { body: jsonBody(PaymentInput) },
-  responses: { 201: jsonReply("The recorded payment", Payment), ...errorResponses(400, 404) },
+  responses: { 201: jsonReply("The recorded payment", Payment), ...errorResponses(400, 401, 403, 404) },
 });
 
 /** The legacy /api/payments endpoints over any PaymentsApi. */
@@ -30,7 +31,18 @@ export function paymentsRoutes(payments: PaymentsApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
       const { id, ...filter } = c.req.valid("query");
-      return c.json(id === undefined ? await payments.list(filter) : await payments.get(id), 200);
+      const access = RecordAccess.of(c.var);
+      if (id !== undefined) {
+        const one = await payments.get(id);
+        access.check(one.user_id, `payment ${id}`);
+        return c.json(one, 200);
+      }
+      const userId = access.listUser(filter.user_id);
+      return c.json(userId === null ? [] : await payments.list({ ...filter, user_id: userId }), 200);
     })
-    .openapi(create, async (c) => c.json(await payments.create(c.req.valid("json")), 201));
+    .openapi(create, async (c) => {
+      const input = c.req.valid("json");
+      RecordAccess.of(c.var).check(input.user_id, `user ${input.user_id}'s payment`);
+      return c.json(await payments.create(input), 201);
+    });
 }

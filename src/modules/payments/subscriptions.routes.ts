@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
+import { RecordAccess } from "../../adapters/request-context/record-access.ts";
 import { UserRowsFilter } from "./payments.contract.ts";
 import { Subscription, SubscriptionInput, type SubscriptionsApi } from "./subscriptions.contract.ts";
 
@@ -13,7 +14,7 @@ const listOrGet = createRoute({
   request: { query: UserRowsFilter.extend({ id: idParam }) },
   responses: {
     200: jsonReply("The list in id order; with ?id= the one subscription", z.union([z.array(Subscription), Subscription])),
-    ...errorResponses(400, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
@@ -23,7 +24,7 @@ const create = createRoute({
   tags: ["subscriptions"],
   summary: "Create a subscription",
   request: { body: jsonBody(SubscriptionInput) },
-  responses: { 201: jsonReply("The created subscription", Subscription), ...errorResponses(400, 404) },
+  responses: { 201: jsonReply("The created subscription", Subscription), ...errorResponses(400, 401, 403, 404) },
 });
 
 /** The legacy /api/subscriptions endpoints over any SubscriptionsApi. */
@@ -31,7 +32,18 @@ export function subscriptionsRoutes(subscriptions: SubscriptionsApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
       const { id, ...filter } = c.req.valid("query");
-      return c.json(id === undefined ? await subscriptions.list(filter) : await subscriptions.get(id), 200);
+      const access = RecordAccess.of(c.var);
+      if (id !== undefined) {
+        const one = await subscriptions.get(id);
+        access.check(one.user_id, `subscription ${id}`);
+        return c.json(one, 200);
+      }
+      const userId = access.listUser(filter.user_id);
+      return c.json(userId === null ? [] : await subscriptions.list({ ...filter, user_id: userId }), 200);
     })
-    .openapi(create, async (c) => c.json(await subscriptions.create(c.req.valid("json")), 201));
+    .openapi(create, async (c) => {
+      const input = c.req.valid("json");
+      RecordAccess.of(c.var).check(input.user_id, `user ${input.user_id}'s subscription`);
+      return c.json(await subscriptions.create(input), 201);
+    });
 }

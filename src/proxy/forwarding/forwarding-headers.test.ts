@@ -14,7 +14,6 @@ describe("forwarding headers", () => {
       address: "127.0.0.1",
       protocol: "http",
       requestId: "req-1",
-      userId: undefined,
     });
     expect(Object.fromEntries(h)).toEqual({
       authorization: "Bearer t",
@@ -25,9 +24,10 @@ describe("forwarding headers", () => {
     });
   });
 
-  it("passes X-User-Id only as the verified user, never the one the caller sent", () => {
+  it("stops the legacy X-User-Id (a routing key only) and passes the caller's Authorization unchanged", () => {
     const client = { address: undefined, protocol: "http" as const, requestId: "r" };
-    expect(upstreamHeaders(new Headers({ "x-user-id": "999" }), { ...client, userId: undefined }).has("x-user-id")).toBe(false);
-    expect(upstreamHeaders(new Headers({ "x-user-id": "999" }), { ...client, userId: "42" }).get("x-user-id")).toBe("42");
+    const h = upstreamHeaders(new Headers({ "x-user-id": "999", authorization: "Bearer abc.def.ghi" }), client);
+    expect(h.has("x-user-id")).toBe(false);
+    expect(h.get("authorization")).toBe("Bearer abc.def.ghi");
   });
 });

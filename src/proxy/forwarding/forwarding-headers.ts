@@ -14,14 +14,13 @@ export interface ClientFacts {
   address: string | undefined;
   protocol: "http" | "https";
   requestId: string;
-  /** The user a verified token names; a caller-sent X-User-Id is never passed on as identity. */
-  userId: string | undefined;
 }
 
 /**
  * The headers the upstream receives: the client's end-to-end headers, X-Forwarded-For with this hop
- * appended, X-Forwarded-Proto/-Host kept when an outer proxy set them, the request id, and the
- * verified user id.
+ * appended, X-Forwarded-Proto/-Host kept when an outer proxy set them, and the request id. The
+ * caller's Authorization goes on unchanged (every role verifies it itself); X-User-Id, the legacy
+ * sticky key, stops here, so no upstream could mistake it for an identity.
  */
 export function upstreamHeaders(incoming: Headers, client: ClientFacts): Headers {
   const headers = withoutHopByHop(incoming);
@@ -35,6 +34,5 @@ export function upstreamHeaders(incoming: Headers, client: ClientFacts): Headers
   if (!headers.has("x-forwarded-host") && host) headers.set("x-forwarded-host", host);
   headers.set("x-request-id", client.requestId);
   headers.delete("x-user-id");
-  if (client.userId) headers.set("x-user-id", client.userId);
   return headers;
 }

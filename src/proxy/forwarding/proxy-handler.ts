@@ -36,7 +36,7 @@ function declaredLength(c: Context<AppEnv>): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-function upstreamRequest(c: Context<AppEnv>, userId: string | undefined, body: ClientBody): UpstreamRequest {
+function upstreamRequest(c: Context<AppEnv>, body: ClientBody): UpstreamRequest {
   const url = new URL(c.req.url);
   return {
     method: c.req.method,
@@ -45,7 +45,6 @@ function upstreamRequest(c: Context<AppEnv>, userId: string | undefined, body: C
       address: peerAddress(c),
       protocol: url.protocol === "https:" ? "https" : "http",
       requestId: c.get("requestId"),
-      userId,
     }),
     body: body.kind === "whole" ? body.bytes : body.kind === "stream" ? body.stream : null,
     bodyComplete: body.kind === "stream" ? body.complete : () => true,
@@ -108,7 +107,7 @@ export function proxyHandler({ registry, guards, metrics, traffic, log, identity
     const body = RETRYABLE.has(c.req.method) ? ({ kind: "none" } as const) : await readClientBody(c.req.raw.body, declaredLength(c), bodyLimits);
     const side = chooseSide(route, caller.key);
     const chosen = side === "service" ? route.service! : route.legacy;
-    const request = upstreamRequest(c, caller.userId, body);
+    const request = upstreamRequest(c, body);
     const requestId = c.get("requestId");
     const fail = (error: unknown, target: string): never => {
       log.warn({ requestId, route: route.name, target, err: error instanceof Error ? error.message : String(error) }, "no answer from upstream");
