@@ -1,10 +1,10 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
+import { apiDocs } from "./api-docs.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorReply } from "./error-handler.ts";
 import { legacyJsonBody } from "./legacy-json-body.ts";
@@ -27,8 +27,12 @@ export function createRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalidRequest });
 }
 
-/** Request id, access log and the one error envelope: what every HTTP app of ours starts with. */
-export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger): A {
+/**
+ * Request id, access log and the one error envelope: what every HTTP app of ours starts with.
+ * `timing` (the HTTP server histogram) goes first, so it sees the status the error handler chose.
+ */
+export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, timing?: MiddlewareHandler<AppEnv>): A {
+  if (timing) app.use(timing);
   app.use(requestId());
   app.use(requestContext());
   app.use(requestLog(log));
@@ -38,8 +42,8 @@ export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger):
 }
 
 /** The base of every module API app: the base middleware, a body limit, legacy JSON bodies. */
-export function createApp(log: Logger): OpenAPIHono<AppEnv> {
-  const app = withBaseMiddleware(createRouter(), log);
+export function createApp(log: Logger, timing?: MiddlewareHandler<AppEnv>): OpenAPIHono<AppEnv> {
+  const app = withBaseMiddleware(createRouter(), log, timing);
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -58,7 +62,7 @@ export function finishApp(app: OpenAPIHono<AppEnv>, title: string): OpenAPIHono<
     openapi: "3.0.3",
     info: { title, version: "1.0.0", description: "CinemaAbyss API, generated from the zod contracts." },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: title }));
+  apiDocs(app, title);
   answerWrongMethodsWith405(app);
   return app;
 }
