@@ -105,7 +105,7 @@ describe("outbox admin calls on the monolith's admin listener", () => {
   }
 
   it("refuses every call without the token, and with a wrong one", async () => {
-    for (const headers of [{}, { authorization: "Bearer wrong-token-0123456789" }]) {
+    for (const headers of [{}, { authorization: "Bearer wrong-token-0123456789" }] as Record<string, string>[]) {
       expect((await admin("GET", "/admin/outbox/parked", undefined, headers)).status).toBe(401);
       expect((await admin("POST", "/admin/outbox/parked/replay", {}, headers)).status).toBe(401);
     }

@@ -29,7 +29,7 @@ let viewer: Promise<Buffer> | undefined;
  * No web fonts either: Scalar would fetch them from its own host.
  */
 export function apiDocs(app: Hono<AppEnv>, title: string): void {
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: title, cdn: VIEWER_SCRIPT_PATH, withDefaultFonts: false }));
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: title, cdn: VIEWER_SCRIPT_PATH, withDefaultFonts: false, defaultOpenAllTags: true }));
   app.get(VIEWER_SCRIPT_PATH, async (c) => {
     viewer ??= readFile(viewerFile()).catch((error: Error) => {
       viewer = undefined;
