@@ -5,7 +5,7 @@ import { configuredAccessTokens } from "../adapters/tokens/configured-access-tok
 import type { IdentityPolicy } from "../proxy/routing/caller-identity.ts";
 import type { FetchHandler } from "../proxy/targets/app-target.ts";
 import { createGateway } from "../proxy/gateway-app.ts";
-import type { RoleMetrics } from "../adapters/metrics/role-metrics.ts";
+import { processMetrics, type RoleMetrics } from "../adapters/metrics/role-metrics.ts";
 import { adminApp, type AdminParts } from "./admin-app.ts";
 import { monolithApp, moduleApp } from "./apps.ts";
 import type { Platform } from "./platform.ts";
@@ -39,7 +39,7 @@ function needsPlatform(platform: Platform | undefined): Platform {
 
 /** The admin listener of every role: metrics and the admin calls on a port of their own, never the public one. */
 function adminListener(config: Readonly<Config>, log: Logger, metrics: RoleMetrics, parts: Pick<AdminParts, "platform" | "gateway"> & { registries?: AdminParts["registries"] }): Listener {
-  const app = adminApp({ log, token: config.gateway.adminToken, ...parts, registries: [metrics.registry, ...(parts.registries ?? [])] });
+  const app = adminApp({ log, token: config.gateway.adminToken, ...parts, registries: [processMetrics(), metrics.registry, ...(parts.registries ?? [])] });
   return { name: "admin", port: config.admin.port, host: config.admin.host, app };
 }
 
