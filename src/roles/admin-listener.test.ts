@@ -6,6 +6,7 @@ import { outboxMessages } from "../adapters/outbox/outbox.tables.ts";
 import { expectError } from "../testing/expect-reply.ts";
 import { readReply } from "../testing/reply.ts";
 import { ADMIN_TOKEN, startTestGateway } from "../testing/test-gateway.ts";
+import { eventually } from "../testing/test-bus.ts";
 import { startTestRole } from "../testing/test-platform.ts";
 import type { RunningRole } from "./run-role.ts";
 
@@ -71,12 +72,13 @@ describe.each([
 });
 
 describe("the events role's consumer lag", () => {
-  it("is reported per group, topic and partition", async () => {
+  it("is reported per group, topic and partition", { timeout: 90_000 }, async () => {
     const role = await startTestRole("events", { ADMIN_TOKEN });
     try {
-      const res = await fetch(at(role.ports.events, "/api/events/movie"), { method: "POST", body: JSON.stringify({ movie_id: 7, title: "Heat", action: "viewed" }) });
-      expect(res.status).toBe(201);
-      const text = await scrape(role);
+      // On a real broker the first publish may come before the topic is there (503): bounded retries.
+      const post = () => fetch(at(role.ports.events, "/api/events/movie"), { method: "POST", body: JSON.stringify({ movie_id: 7, title: "Heat", action: "viewed" }) });
+      expect(await eventually(async () => (await post()).status, (status) => status === 201, 30_000)).toBe(201);
+      const text = await eventually(() => scrape(role), (t) => /^bus_consumer_lag\{/m.test(t), 20_000);
       expect(text).toMatch(/^bus_consumer_lag\{group="[^"]+",topic="movie-events",partition="\d+"\} \d+$/m);
       expect(text).toMatch(/^bus_published_total\{topic="movie-events",outcome="ok"\} 1$/m);
     } finally {
