@@ -56,6 +56,8 @@ describe.each([
     expect(text).toMatch(new RegExp(`^http_server_request_duration_seconds_count\\{service="${roleName}",method="GET",route="${route}",status="${status}"\\} [1-9]`, "m"));
     expect(text).not.toContain('route="/api/movies/1"');
     expect(text).toMatch(/^db_query_duration_seconds_count\{driver="(pglite|postgres)",outcome="ok"\} [1-9]/m);
+    // A PostgreSQL server (the CI tier): the pool is counted too.
+    if (role.platform!.database.kind === "postgres") expect(text).toMatch(/^db_pool_connections\{state="total"\} [1-9]/m);
   });
 
   it("answers 404 for /metrics and /admin/* on the public port, whatever the token", async () => {
