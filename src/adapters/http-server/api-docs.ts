@@ -25,7 +25,7 @@ let viewer: Promise<Buffer> | undefined;
 
 /**
  * `/docs` (Scalar's API reference over the app's `/openapi.json`) and the viewer script it loads,
- * served by this process. The 4.8 MB script is read once, on the first request for it, and kept.
+ * served by this process. The 3.4 MB script is read once, on the first request for it, and kept.
  * No web fonts either: Scalar would fetch them from its own host.
  */
 export function apiDocs(app: Hono<AppEnv>, title: string): void {
