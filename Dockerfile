@@ -23,6 +23,7 @@ WORKDIR /app
 COPY --from=build /app/dist/package.json ./package.json
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/drizzle ./drizzle
+COPY --from=build /app/dist/assets ./assets
 COPY --from=build /app/dist/${ROLE}.mjs ./app.mjs
 RUN mkdir -p /data && chown node:node /data
 # The image's unprivileged user (uid 1000); the chart also runs it with a read-only root filesystem.

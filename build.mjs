@@ -2,6 +2,8 @@
 // PGlite stays outside the bundle (it loads its WASM and data files from beside its own module),
 // so dist/package.json lists it for `npm install --omit=dev` where dist/ is deployed alone.
 import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { bundleDashboard } from "./src/proxy/dashboard/bundle-dashboard.mjs";
 
@@ -41,6 +43,9 @@ await build({
   logLevel: "warning",
 });
 cpSync("drizzle", "dist/drizzle", { recursive: true });
+// The API docs' viewer, served by every role from beside its bundle (see src/adapters/http-server/api-docs.ts).
+const scalarEntry = createRequire(import.meta.url).resolve("@scalar/api-reference");
+cpSync(join(dirname(scalarEntry), "browser", "standalone.js"), "dist/assets/scalar-api-reference.js");
 writeFileSync(
   "dist/package.json",
   `${JSON.stringify(

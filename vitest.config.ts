@@ -12,7 +12,7 @@ export default defineConfig({
       "**/node_modules/**",
       ...(process.env.HELM_TESTS ? [] : ["**/*.helm.test.ts", "**/*.tools.test.ts"]),
       ...(process.env.SERVER_SCRIPT_TESTS ? [] : ["scripts/**/*.servers.test.ts"]),
-      // A real chromium drives these: `npm run test:browser` (CI installs Debian's package).
+      // The browser suites drive Debian's chromium, which a hermetic machine may lack: `npm run test:browser`.
       ...(process.env.BROWSER_TESTS ? [] : ["**/*.browser.test.ts"]),
     ],
     // Builds the migrated PGlite template that in-memory test databases copy (src/testing/test-platform.ts).

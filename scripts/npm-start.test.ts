@@ -23,7 +23,7 @@ const env = {
   HOST: "127.0.0.1",
   PGLITE_DATA_DIR: "memory://",
   LOG_LEVEL: "info",
-  ...Object.fromEntries(["GATEWAY", "MONOLITH", "MOVIES", "EVENTS", "USERS", "PAYMENTS", "AUTH"].map((name) => [`${name}_PORT`, "0"])),
+  ...Object.fromEntries(["ADMIN", "GATEWAY", "MONOLITH", "MOVIES", "EVENTS", "USERS", "PAYMENTS", "AUTH"].map((name) => [`${name}_PORT`, "0"])),
 };
 
 /** What this file started, so that afterEach stops it by pid whatever failed. */

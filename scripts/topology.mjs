@@ -30,7 +30,8 @@ const ports = {
 const url = (name) => `http://127.0.0.1:${ports[name]}`;
 // One signing key for the whole topology: the gateway verifies what the monolith's auth module signs.
 const jwtKeys = env.AUTH_JWT_KEYS ?? `topology:${randomBytes(32).toString("base64url")}`;
-const shared = { PATH: env.PATH, HOST: "127.0.0.1", DB_CONNECTION_STRING: env.DB_CONNECTION_STRING, KAFKA_BROKERS: env.KAFKA_BROKERS, AUTH_JWT_KEYS: jwtKeys, LOG_LEVEL: env.LOG_LEVEL ?? "info" };
+// ADMIN_PORT 0: every role has an admin listener; only the gateway's is at a known port here.
+const shared = { PATH: env.PATH, HOST: "127.0.0.1", ADMIN_PORT: "0", DB_CONNECTION_STRING: env.DB_CONNECTION_STRING, KAFKA_BROKERS: env.KAFKA_BROKERS, AUTH_JWT_KEYS: jwtKeys, LOG_LEVEL: env.LOG_LEVEL ?? "info" };
 
 // Each process gets only what it needs: the environment is the placement.
 const processes = {

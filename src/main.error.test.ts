@@ -7,7 +7,7 @@ import { startupFailure } from "./main.ts";
 
 // How a process that cannot start says so. Run from source with tsx (the same main.ts the bundles
 // are built from), so these runs never race the suites that rebuild dist/.
-const baseEnv = { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info" };
+const baseEnv = { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", ADMIN_PORT: "0", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info" };
 
 const children: ChildProcess[] = [];
 const fakes: FakePostgres[] = [];

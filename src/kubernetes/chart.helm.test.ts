@@ -26,7 +26,13 @@ function render(...args: string[]): K8sObject[] {
 /** The kubernetes-models (or Istio models) class of an object, or undefined when none is known. */
 async function modelOf(o: K8sObject): Promise<(new (data: unknown) => { validate(): void }) | undefined> {
   const [group = "", version = ""] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["", o.apiVersion];
-  const path = group.endsWith("istio.io") ? `@kubernetes-models/istio/${group}/${version}` : group === "" ? `kubernetes-models/${version}` : `kubernetes-models/${group}/${version}`;
+  const path = group.endsWith("istio.io")
+    ? `@kubernetes-models/istio/${group}/${version}`
+    : group === "monitoring.coreos.com"
+      ? `@kubernetes-models/prometheus-operator/${group}/${version}`
+      : group === ""
+        ? `kubernetes-models/${version}`
+        : `kubernetes-models/${group}/${version}`;
   const mod = await import(path);
   return mod[o.kind];
 }
@@ -78,8 +84,9 @@ describe("the Helm chart", () => {
     const expected = { proxy: 8000, monolith: 8080, movies: 8081, events: 8082, users: 8083, payments: 8084, auth: 8085 } as Record<string, number>;
     for (const [role, c] of Object.entries(byRole)) {
       expect(c.image).toBe(`ghcr.io/cinemaabyss/cinemaabyss-${role}:0.1.0`);
-      // The gateway adds its admin listener, which only the cluster reaches.
-      expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual(role === "proxy" ? [expected[role], 9901] : [expected[role]]);
+      // Every role adds its admin listener, which only the cluster reaches.
+      expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([expected[role], 9901]);
+      expect(c.env).toContainEqual({ name: "ADMIN_PORT", value: "9901" });
       expect(c.livenessProbe.httpGet.path).toBe("/live");
       expect(c.readinessProbe.httpGet.path).toBe("/ready");
     }
@@ -127,8 +134,11 @@ describe("the Helm chart", () => {
     const objects = render();
     const ingress = objects.find((o) => o.kind === "Ingress")!;
     expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "demo-cinemaabyss-gateway", port: { number: 8000 } });
-    const open = objects.filter((o) => o.kind === "NetworkPolicy" && o.spec.ingress?.some((rule: { from?: unknown }) => !rule.from));
-    expect(open.map((p) => p.spec.podSelector.matchLabels["cinemaabyss/edge"])).toEqual(["true"]);
+    const open = (objs: K8sObject[]) => objs.filter((o) => o.kind === "NetworkPolicy" && o.spec.ingress?.some((rule: { from?: unknown }) => !rule.from));
+    expect(open(objects)).toEqual([]);
+    // Without an ingress controller's namespace (a LoadBalancer in front), the gateway's port alone is open.
+    const anywhere = open(render("--set", "networkPolicy.ingressNamespace="));
+    expect(anywhere.map((p) => p.spec.podSelector.matchLabels["cinemaabyss/edge"])).toEqual(["true"]);
     const edge = objects.filter((o) => o.kind === "Deployment" && o.spec.template.metadata.labels["cinemaabyss/edge"] === "true");
     expect(edge.map((d) => d.metadata.name)).toEqual(["demo-cinemaabyss-gateway"]);
   });

@@ -1,8 +1,9 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import type { GatewayConfig } from "../config/gateway-config.ts";
 import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { withBaseMiddleware } from "../adapters/http-server/create-app.ts";
+import { answerAdminPathsWith404 } from "../adapters/http-server/admin-paths.ts";
+import { apiDocs } from "../adapters/http-server/api-docs.ts";
 import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
 import { answerWrongMethodsWith405 } from "../adapters/http-server/method-not-allowed.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
@@ -79,9 +80,10 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   app.route("/", probeRoutes({}));
   const openApi = mergedOpenApi(() => registry.list(), new Map(targets.map((t) => [t.name, t])));
   app.get("/openapi.json", async (c) => c.json(await openApi()));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "CinemaAbyss gateway" }));
+  apiDocs(app, "CinemaAbyss gateway");
   // The gateway's own paths answer 405 with Allow for other methods, as the services do.
   answerWrongMethodsWith405(app);
+  answerAdminPathsWith404(app);
   app.all("*", proxyHandler({ registry, guards, metrics, traffic, log: gatewayLog, identity, body: config.clientBody }));
 
   // Apart from the public port, as Envoy's admin: the ingress never exposes what shifts traffic.

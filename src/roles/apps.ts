@@ -18,11 +18,13 @@ function probes(platform: Platform) {
  * that answers its own health, as events does for its broker, keeps it; the others follow the
  * database), then the routes. Health comes first: "/api/movies/health" must win over "/api/movies/{id}".
  */
-function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: string): OpenAPIHono<AppEnv> {
+function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: string, service: string): OpenAPIHono<AppEnv> {
   const routers = modules.map((m) => m.routes(platform.container));
   const answered = new Set(routers.flatMap((r) => r.routes.filter((route) => route.method === "GET").map((route) => route.path)));
   const healthPaths = ["/health", ...modules.map((m) => m.healthPath)].filter((path) => !answered.has(path));
-  const app = createApp(platform.log, requestIdentity(platform.config)).route("/", probes(platform)).route("/", healthRoutes(healthPaths, () => platform.database.ping()));
+  const app = createApp(platform.log, { identity: requestIdentity(platform.config), timing: platform.metrics.http.middleware(service) })
+    .route("/", probes(platform))
+    .route("/", healthRoutes(healthPaths, () => platform.database.ping()));
   for (const router of routers) app.route("/", router);
   return finishApp(app, title);
 }
@@ -30,10 +32,10 @@ function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: 
 /** The monolith's API: every module that lived in it, as the legacy monolith on 8080 served them. */
 export function monolithApp(platform: Platform): OpenAPIHono<AppEnv> {
   const modules = platform.config.modules.filter(({ module }) => module.inMonolith).map(({ module }) => module);
-  return appOf(platform, modules, "CinemaAbyss monolith");
+  return appOf(platform, modules, "CinemaAbyss monolith", "monolith");
 }
 
 /** One module's own service: the same routes, the same code, alone. */
 export function moduleApp(platform: Platform, module: ModuleDescriptor): OpenAPIHono<AppEnv> {
-  return appOf(platform, [module], module.title);
+  return appOf(platform, [module], module.title, module.name);
 }

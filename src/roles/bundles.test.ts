@@ -9,7 +9,7 @@ beforeAll(() => {
   execFileSync("node", ["build.mjs"], { stdio: "pipe" });
 }, 120_000);
 
-const baseEnv = { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info" };
+const baseEnv = { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", ADMIN_PORT: "0", PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info" };
 
 const allPortsFree = anyFreePorts(moduleRegistry);
 
@@ -22,7 +22,7 @@ function startBundle(role: string, env: Record<string, string> = {}): Promise<{ 
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const entry = JSON.parse(line);
       if (entry.msg === "listening") ports[entry.service] = entry.port;
-      if (entry.msg === "listening" && Object.keys(ports).length === (role === "all-in-one" ? 3 + moduleRegistry.length : role === "proxy" ? 2 : 1)) resolve({ child, ports });
+      if (entry.msg === "listening" && Object.keys(ports).length === (role === "all-in-one" ? 3 + moduleRegistry.length : 2)) resolve({ child, ports });
     });
   });
 }

@@ -7,6 +7,9 @@ import type { Logger } from "../adapters/logging/logger.ts";
 import { seedIfEmpty } from "../seed/seed.ts";
 import type { EventBus } from "../adapters/bus/event-bus.ts";
 import { openEventBus } from "../adapters/bus/open-event-bus.ts";
+import { MeteredEventBus } from "../adapters/bus/metered-event-bus.ts";
+import { RoleMetrics } from "../adapters/metrics/role-metrics.ts";
+import { registerOutboxMetrics } from "../adapters/outbox/outbox-metrics.ts";
 import { OutboxRelay } from "../adapters/outbox/outbox-relay.ts";
 import { bindPorts, placement, type Placement } from "./port-bindings.ts";
 
@@ -15,6 +18,8 @@ export interface PlatformOptions extends OpenDatabaseOptions {
   bus?: EventBus;
   /** The modules this process serves as their own service: never bound to a remote client here. */
   owns?: readonly string[];
+  /** The role's metrics, which the database, bus and outbox register in; a fresh set when not given. */
+  metrics?: RoleMetrics;
 }
 
 /** One running platform: its database and a container with every port bound. */
@@ -27,6 +32,7 @@ export interface Platform {
   /** Publishes the outbox; undefined when OUTBOX_RELAY is off in this process. */
   readonly relay: OutboxRelay | undefined;
   readonly placement: Placement;
+  readonly metrics: RoleMetrics;
   close(): Promise<void>;
 }
 
@@ -36,8 +42,9 @@ export async function startPlatform(
   log: Logger,
   options: PlatformOptions = {},
 ): Promise<Platform> {
-  const database = await openDatabase(config.database, options);
-  const bus = options.bus ?? openEventBus(config.bus, `cinemaabyss-${process.pid}`, log);
+  const metrics = options.metrics ?? new RoleMetrics();
+  const database = await openDatabase(config.database, { ...options, registry: metrics.registry });
+  const bus = new MeteredEventBus(options.bus ?? openEventBus(config.bus, `cinemaabyss-${process.pid}`, log), metrics.registry);
   try {
     await database.migrate();
     const topics = config.modules.flatMap(({ module }) => module.topics ?? []);
@@ -48,7 +55,8 @@ export async function startPlatform(
     log.info({ placement: where }, "ports bound");
     if (config.auth.ephemeralKey) log.warn("AUTH_JWT_KEYS is not set: tokens are signed with a key made up by this process and no other process accepts them");
     if (config.seedOnStart) await seedIfEmpty(container, log);
-    const relay = config.outboxRelay ? new OutboxRelay(database.db, bus, log.child({ component: "outbox-relay" })) : undefined;
+    registerOutboxMetrics(metrics.registry, database.db);
+    const relay = config.outboxRelay ? new OutboxRelay(database.db, bus, log.child({ component: "outbox-relay" }), { registry: metrics.registry }) : undefined;
     relay?.start();
     return {
       config,
@@ -58,6 +66,7 @@ export async function startPlatform(
       bus,
       relay,
       placement: where,
+      metrics,
       close: async () => {
         await relay?.stop();
         await Promise.all(clients.map((client) => client.close()));

@@ -5,6 +5,8 @@ import { configuredAccessTokens } from "../adapters/tokens/configured-access-tok
 import type { IdentityPolicy } from "../proxy/routing/caller-identity.ts";
 import type { FetchHandler } from "../proxy/targets/app-target.ts";
 import { createGateway } from "../proxy/gateway-app.ts";
+import { processMetrics, type RoleMetrics } from "../adapters/metrics/role-metrics.ts";
+import { adminApp, type AdminParts } from "./admin-app.ts";
 import { monolithApp, moduleApp } from "./apps.ts";
 import type { Platform } from "./platform.ts";
 
@@ -23,7 +25,7 @@ export interface Role {
   usesDatabase: boolean;
   /** Modules this role is the service of: their ports stay in-process whatever URLs are set. */
   owns?: readonly string[];
-  listeners(context: { config: Readonly<Config>; log: Logger; platform: Platform | undefined }): Listener[];
+  listeners(context: { config: Readonly<Config>; log: Logger; platform: Platform | undefined; metrics: RoleMetrics }): Listener[];
 }
 
 function identityPolicy(config: Readonly<Config>): IdentityPolicy {
@@ -35,8 +37,9 @@ function needsPlatform(platform: Platform | undefined): Platform {
   return platform;
 }
 
-/** The admin listener: metrics and the admin API on a port of their own, never the public one. */
-function adminListener(config: Readonly<Config>, app: Listener["app"]): Listener {
+/** The admin listener of every role: metrics and the admin calls on a port of their own, never the public one. */
+function adminListener(config: Readonly<Config>, log: Logger, metrics: RoleMetrics, parts: Pick<AdminParts, "platform" | "gateway"> & { registries?: AdminParts["registries"] }): Listener {
+  const app = adminApp({ log, token: config.gateway.adminToken, ...parts, registries: [processMetrics(), metrics.registry, ...(parts.registries ?? [])] });
   return { name: "admin", port: config.admin.port, host: config.admin.host, app };
 }
 
@@ -56,7 +59,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
     // app with no network hop, so any route can be shifted on a laptop as in the split deployment.
     "all-in-one": {
       usesDatabase: true,
-      listeners: ({ config, log, platform }) => {
+      listeners: ({ config, log, platform, metrics }) => {
         const p = needsPlatform(platform);
         const monolith = monolithApp(p);
         const modules = config.modules.map((settings) => moduleListener(p, settings, settings.port));
@@ -64,7 +67,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
         const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services }, identityPolicy(config), log);
         return [
           { name: "gateway", port: config.gateway.port, app: gateway.app, close: gateway.close },
-          adminListener(config, gateway.admin),
+          adminListener(config, log, metrics, { platform: p, gateway: gateway.admin, registries: [gateway.metrics.registry] }),
           { name: "monolith", port: config.monolithPort, app: monolith },
           ...modules,
         ];
@@ -73,13 +76,19 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
     monolith: {
       usesDatabase: true,
       owns: [],
-      listeners: ({ config, platform }) => [{ name: "monolith", port: config.port ?? config.monolithPort, app: monolithApp(needsPlatform(platform)) }],
+      listeners: ({ config, log, platform, metrics }) => {
+        const p = needsPlatform(platform);
+        return [{ name: "monolith", port: config.port ?? config.monolithPort, app: monolithApp(p) }, adminListener(config, log, metrics, { platform: p })];
+      },
     },
     proxy: {
       usesDatabase: false,
-      listeners: ({ config, log }) => {
+      listeners: ({ config, log, metrics }) => {
         const gateway = createGateway(config.gateway, {}, identityPolicy(config), log);
-        return [{ name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close: gateway.close }, adminListener(config, gateway.admin)];
+        return [
+          { name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close: gateway.close },
+          adminListener(config, log, metrics, { gateway: gateway.admin, registries: [gateway.metrics.registry] }),
+        ];
       },
     },
   };
@@ -87,7 +96,10 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
     roles[settings.module.name] = {
       usesDatabase: true,
       owns: [settings.module.name],
-      listeners: ({ config, platform }) => [moduleListener(needsPlatform(platform), settings, config.port ?? settings.port)],
+      listeners: ({ config, log, platform, metrics }) => {
+        const p = needsPlatform(platform);
+        return [moduleListener(p, settings, config.port ?? settings.port), adminListener(config, log, metrics, { platform: p })];
+      },
     };
   }
   return roles;

@@ -1,6 +1,7 @@
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { listen, type Listening } from "./listen.ts";
+import { RoleMetrics } from "../adapters/metrics/role-metrics.ts";
 import { startPlatform, type Platform, type PlatformOptions } from "./platform.ts";
 import { rolesOf, type Listener, type Role } from "./roles.ts";
 
@@ -17,12 +18,13 @@ export async function startRole(role: string, config: Readonly<Config>, log: Log
   const roles = rolesOf(config);
   if (!Object.hasOwn(roles, role)) throw new Error(`unknown role '${role}'; roles: ${Object.keys(roles).join(", ")}`);
   const spec: Role = roles[role]!;
-  const platform = spec.usesDatabase ? await startPlatform(config, log, { owns: spec.owns ?? [], ...options }) : undefined;
+  const metrics = options.metrics ?? new RoleMetrics();
+  const platform = spec.usesDatabase ? await startPlatform(config, log, { owns: spec.owns ?? [], ...options, metrics }) : undefined;
   const closePlatform = async () => platform?.close();
   let listeners: Listener[] = [];
   let listening: Listening;
   try {
-    listeners = spec.listeners({ config, log, platform });
+    listeners = spec.listeners({ config, log, platform, metrics });
     listening = await listen(listeners, config.host, config.serverTimeouts, log).catch(async (error) => {
       await Promise.all(listeners.map((l) => l.close?.()));
       throw error;

@@ -1,4 +1,4 @@
-import { BusUnavailable, MessageRefused, type EventBus, type MessageHandler, type Published, type Subscription } from "../adapters/bus/event-bus.ts";
+import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type Published, type Subscription } from "../adapters/bus/event-bus.ts";
 
 /**
  * An in-process bus that a test can take away and bring back, as halting a broker would, or have
@@ -25,6 +25,10 @@ export class SwitchableBus implements EventBus {
 
   subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
     return this.inner.subscribe(group, topics, handler);
+  }
+
+  consumerLag(): Promise<ConsumerLag[]> {
+    return this.inner.consumerLag();
   }
 
   async ping(): Promise<boolean> {

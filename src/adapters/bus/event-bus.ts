@@ -25,6 +25,14 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** How far one consumer group is behind on one partition: messages written it has not yet handled. */
+export interface ConsumerLag {
+  group: string;
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
 /** The broker could not take or give a message in time. */
 export class BusUnavailable extends Error {
   override name = "BusUnavailable";
@@ -51,6 +59,8 @@ export interface EventBus {
   publish(topic: string, key: string, value: string, headers?: Record<string, string>): Promise<Published>;
   /** Joins a consumer group on these topics; each partition's messages reach the handler in order, one at a time. */
   subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription>;
+  /** The lag of every group this process consumes with, per partition; empty when the broker cannot say. */
+  consumerLag(): Promise<ConsumerLag[]>;
   /** Whether the broker answers; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { MessageRefused, type BusMessage, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
+import { MessageRefused, type BusMessage, type ConsumerLag, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
 import { PartitionLog, type Retention } from "./partition-log.ts";
 
 const PARTITIONS = 3;
@@ -110,6 +110,16 @@ export class InProcessEventBus implements EventBus {
         this.groups.delete(groupId);
       },
     };
+  }
+
+  async consumerLag(): Promise<ConsumerLag[]> {
+    const lags: ConsumerLag[] = [];
+    for (const [group, topics] of this.offsets) {
+      for (const [topic, offsets] of topics) {
+        this.topics.get(topic)?.forEach((log, partition) => lags.push({ group, topic, partition, lag: log.end - Math.max(offsets[partition]!, log.earliest) }));
+      }
+    }
+    return lags;
   }
 
   async ping(): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs";
 import type { Logger } from "../logging/logger.ts";
-import { BusUnavailable, MessageRefused, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
+import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -43,6 +43,8 @@ export class KafkaEventBus implements EventBus {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly consumers = new Set<Consumer>();
+  /** The topics of each group this process consumes with, for consumerLag. */
+  private readonly groups = new Map<string, string[]>();
   private connected: Promise<void> | undefined;
 
   constructor(
@@ -107,6 +109,7 @@ export class KafkaEventBus implements EventBus {
   async subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
     const consumer = this.kafka.consumer({ groupId: group, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 } });
     this.consumers.add(consumer);
+    this.groups.set(group, topics);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -122,8 +125,35 @@ export class KafkaEventBus implements EventBus {
       stop: async () => {
         await consumer.disconnect();
         this.consumers.delete(consumer);
+        this.groups.delete(group);
       },
     };
+  }
+
+  /**
+   * Asked of the broker at each call (a scrape): each group's committed offsets against each
+   * partition's high watermark. A group that committed nothing yet lags from the oldest kept offset.
+   */
+  async consumerLag(): Promise<ConsumerLag[]> {
+    if (this.groups.size === 0) return [];
+    const ask = async (): Promise<ConsumerLag[]> => {
+      await this.connect();
+      const lags: ConsumerLag[] = [];
+      for (const [group, topics] of this.groups) {
+        const committed = await this.admin.fetchOffsets({ groupId: group, topics });
+        for (const { topic, partitions } of committed) {
+          const ends = new Map((await this.admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+          for (const { partition, offset } of partitions) {
+            const end = ends.get(partition);
+            if (!end) continue;
+            const from = Number(offset) < 0 ? Number(end.low) : Math.max(Number(offset), Number(end.low));
+            lags.push({ group, topic, partition, lag: Math.max(0, Number(end.high) - from) });
+          }
+        }
+      }
+      return lags;
+    };
+    return withTimeout(ask(), 2_000, "consumer lag").catch(() => []);
   }
 
   async ping(): Promise<boolean> {

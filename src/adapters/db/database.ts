@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Registry } from "prom-client";
 import type { InjectionToken } from "tsyringe";
 import type { ReachOptions } from "./postgres-reachable.ts";
 
@@ -23,6 +24,8 @@ export interface OpenDatabaseOptions {
   onQuery?: (sql: string) => void;
   /** How long a PostgreSQL server that is not up yet is waited for at open, and where to say so. */
   reach?: Partial<ReachOptions>;
+  /** Where the query timings and pool counts go (see DatabaseMetrics). */
+  registry?: Registry;
 }
 
 export const DATABASE: InjectionToken<Database> = Symbol("Database");

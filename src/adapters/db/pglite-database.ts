@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
+import { DatabaseMetrics } from "./database-metrics.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { answersQueries, type DatabaseHandle, type OpenDatabaseOptions } from "./database.ts";
 import { migratePglite } from "./pglite-migrate.ts";
@@ -20,6 +21,7 @@ export async function openPgliteDatabase(dataDir: string, options: OpenDatabaseO
     lock?.release();
     throw error;
   }
+  if (options.registry) new DatabaseMetrics(options.registry, "pglite").watchPglite(client);
   const db = drizzle({
     client,
     logger: options.onQuery ? { logQuery: (query) => options.onQuery?.(query) } : false,

@@ -2,6 +2,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { answersQueries, type DatabaseHandle, type OpenDatabaseOptions } from "./database.ts";
+import { DatabaseMetrics } from "./database-metrics.ts";
 import { migrationsFolder } from "./migrations-folder.ts";
 import { defaultReach, waitForPostgres } from "./postgres-reachable.ts";
 
@@ -20,6 +21,7 @@ export async function openPostgresDatabase(
   const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
+  if (options.registry) new DatabaseMetrics(options.registry, "postgres").watchPool(pool);
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery?.(query) } : false;
   const db = drizzle({ client: pool, logger });
   return {

@@ -1,10 +1,10 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
+import { apiDocs } from "./api-docs.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorReply } from "./error-handler.ts";
 import { legacyJsonBody } from "./legacy-json-body.ts";
@@ -22,28 +22,37 @@ const rejectInvalidRequest: Hook<unknown, AppEnv, string, void> = (result) => {
   }
 };
 
+export interface BaseOptions {
+  /** The HTTP server histogram's middleware. */
+  timing?: MiddlewareHandler<AppEnv>;
+  /** Verifies the caller's bearer token and closes the routes the switch closes. */
+  identity?: RequestIdentity;
+}
+
 /** A router for one module's routes; its OpenAPI entries merge into the app that mounts it. */
 export function createRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalidRequest });
 }
 
 /**
- * Request id, access log and the one error envelope: what every HTTP app of ours starts with. With an
- * identity, the caller's bearer token is verified here too (every role verifies it itself).
+ * Request id, access log and the one error envelope: what every HTTP app of ours starts with.
+ * `timing` (the HTTP server histogram) goes first, so it sees the status the error handler chose.
+ * With an identity, the caller's bearer token is verified here too (every role verifies it itself).
  */
-export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, identity?: RequestIdentity): A {
+export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, options: BaseOptions = {}): A {
+  if (options.timing) app.use(options.timing);
   app.use(requestId());
   app.use(requestContext());
   app.use(requestLog(log));
-  if (identity) app.use(authenticate(identity));
+  if (options.identity) app.use(authenticate(options.identity));
   app.onError((error, c) => errorReply(error, c, log));
   app.notFound((c) => errorReply(AppError.notFound(`no route for ${c.req.method} ${c.req.path}`), c, log));
   return app;
 }
 
 /** The base of every module API app: the base middleware with the caller's identity, a body limit, legacy JSON bodies. */
-export function createApp(log: Logger, identity: RequestIdentity): OpenAPIHono<AppEnv> {
-  const app = withBaseMiddleware(createRouter(), log, identity);
+export function createApp(log: Logger, options: BaseOptions & { identity: RequestIdentity }): OpenAPIHono<AppEnv> {
+  const app = withBaseMiddleware(createRouter(), log, options);
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -62,7 +71,7 @@ export function finishApp(app: OpenAPIHono<AppEnv>, title: string): OpenAPIHono<
     openapi: "3.0.3",
     info: { title, version: "1.0.0", description: "CinemaAbyss API, generated from the zod contracts." },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: title }));
+  apiDocs(app, title);
   answerWrongMethodsWith405(app);
   return app;
 }

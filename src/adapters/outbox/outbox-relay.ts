@@ -4,7 +4,7 @@ import { EVENT_SOURCE_HEADER } from "../../contracts/event-source.ts";
 import type { Database } from "../db/database.ts";
 import { MessageRefused, type EventBus } from "../bus/event-bus.ts";
 import type { Logger } from "../logging/logger.ts";
-import { registerOutboxMetrics, type OutboxMetrics } from "./outbox-metrics.ts";
+import { countPending, registerOutboxMetrics, type OutboxMetrics } from "./outbox-metrics.ts";
 import { parkRow } from "./outbox-parked.ts";
 import { outboxMessages, parkedMessages } from "./outbox.tables.ts";
 
@@ -132,9 +132,8 @@ export class OutboxRelay {
   }
 
   /** Rows not yet on the bus, those held behind a parked row of their entity included (parked rows are not). */
-  async pending(): Promise<number> {
-    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(outboxMessages).where(isNull(outboxMessages.sentAt));
-    return row?.n ?? 0;
+  pending(): Promise<number> {
+    return countPending(this.db);
   }
 
   private async run(): Promise<void> {

@@ -9,6 +9,7 @@ const brokerDown: EventBus = {
     throw new BusUnavailable("cannot connect to Kafka at kafka-0.cinemaabyss.svc:9092: connect ECONNREFUSED 10.0.3.7:9092");
   },
   subscribe: async () => ({ stop: async () => {} }),
+  consumerLag: async () => [],
   ping: async () => false,
   close: async () => {},
 };
