@@ -55,14 +55,14 @@ export class FaultLoad {
     await Promise.all(this.loops);
   }
 
-  /** Sends `count` requests of the mix right now, `workers` at a time, and waits for them all. */
-  async burst(count: number): Promise<void> {
+  /** Sends `count` requests of the mix (or of `op` alone) right now, `workers` at a time, and waits for them all. */
+  async burst(count: number, op?: Operation): Promise<void> {
     let left = count;
     await Promise.all(
       Array.from({ length: this.options.workers }, async (_, worker) => {
         for (let i = worker; left > 0; i++) {
           left--;
-          await this.send(this.mix[i % this.mix.length]!);
+          await this.send(op ?? this.mix[i % this.mix.length]!);
         }
       }),
     );

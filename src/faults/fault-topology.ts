@@ -29,6 +29,9 @@ export class FaultTopology {
   private readonly running = new Map<RoleName, ChildProcess>();
   private readonly logs = new Map<RoleName, ProcessLog>();
   private readonly specs: Record<RoleName, RoleSpec>;
+  private readonly meant = new Set<ChildProcess>();
+  /** Processes that exited without the test asking, with how: a role must survive its dependencies' faults. */
+  readonly crashes: string[] = [];
 
   private constructor(
     readonly urls: Record<RoleName, string>,
@@ -108,6 +111,7 @@ export class FaultTopology {
     const child = this.running.get(name);
     if (!child || exited(child)) return;
     const gone = new Promise((resolve) => child.once("exit", resolve));
+    this.meant.add(child);
     child.kill("SIGCONT");
     child.kill("SIGKILL");
     await gone;
@@ -121,6 +125,9 @@ export class FaultTopology {
     const child = spawn(process.execPath, [`dist/${spec.bundle}.mjs`], { env: spec.env, stdio: ["ignore", "pipe", "pipe"] });
     this.running.set(name, child);
     const log = this.log(name);
+    child.once("exit", (code, signal) => {
+      if (!this.meant.has(child)) this.crashes.push(`${name} (pid ${child.pid}) exited by itself: ${signal ?? code}; last lines:\n${log.tail.slice(-8).join("\n")}`);
+    });
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on("line", (line) => {
         log.tail.push(line);
@@ -145,6 +152,7 @@ export class FaultTopology {
       [...this.running.values()].map(async (child) => {
         if (exited(child)) return;
         const gone = new Promise((resolve) => child.once("exit", resolve));
+        this.meant.add(child);
         child.kill("SIGCONT");
         child.kill("SIGTERM");
         const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
