@@ -18,6 +18,8 @@ export interface Acknowledged {
   id: number | string;
   /** The unique name the write carried (username, title); for an event, its id again. */
   marker: string;
+  /** Where the broker said it put an event: `partition/offset`. */
+  placed?: string;
 }
 
 export type Operation = "write-user" | "write-movie" | "post-event" | "read-user" | "read-movie";
@@ -103,10 +105,10 @@ export class FaultLoad {
       outcome.retryAfter = response.headers.get("retry-after");
       if (response.status >= 500) outcome.error = text.slice(0, 300);
       if (response.status >= 200 && response.status < 300 && request.method === "POST") {
-        const body = JSON.parse(text) as { id?: number; event?: { id: string } };
+        const body = JSON.parse(text) as { id?: number; event?: { id: string }; partition?: number; offset?: number };
         if (op === "write-user") this.acknowledged.push({ kind: "user", id: body.id!, marker: name });
         if (op === "write-movie") this.acknowledged.push({ kind: "movie", id: body.id!, marker: name });
-        if (op === "post-event") this.acknowledged.push({ kind: "event", id: body.event!.id, marker: body.event!.id });
+        if (op === "post-event") this.acknowledged.push({ kind: "event", id: body.event!.id, marker: body.event!.id, placed: `${body.partition}/${body.offset}` });
       }
     } catch (error) {
       outcome.error = (error as Error).message;

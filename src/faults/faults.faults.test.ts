@@ -268,7 +268,10 @@ describe.sequential("faults", () => {
     const inKafkaTwice = [...copies.values()].filter((n) => n > 1).length;
     const check = await ledger.settle(load.tag, load.acknowledged);
     record("kafka-restart", load, check, from, `broker away ${restartMs} ms (halt ${haltMs} ms, start ${startMs} ms); ${refusals.length} POSTs refused (${[...new Set(refusals.map((o) => o.status))].join("/")}); ${ids.length - missing.length} of ${ids.length} 201s read back from Kafka, ${inKafkaTwice} twice`);
-    expect(missing, "201s not in Kafka").toEqual([]);
+    // Where the broker said each missing one went, and which other 201 it said went there too.
+    const placedAt = (id: string) => load.acknowledged.find((a) => a.id === id)?.placed;
+    const missingWhere = missing.map((id) => `${id} at ${placedAt(id)} (also answered for: ${load.acknowledged.filter((a) => a.id !== id && a.placed === placedAt(id)).map((a) => a.id).join(", ") || "none"})`);
+    expect(missingWhere, "201s not in Kafka").toEqual([]);
     expect(inKafkaTwice).toBe(0);
     expectLedgerClean(check);
   }, 240_000);
