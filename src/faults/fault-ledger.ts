@@ -68,6 +68,29 @@ export class FaultLedger {
     return new Map(rows.map((r) => [r.event_id, r.n]));
   }
 
+  /**
+   * Waits (bounded) until the consumer group has handled at least one outbox event of this run,
+   * polling fast on one connection, so a process can be killed in the middle of the backlog.
+   */
+  async firstHandled(tag: string, timeoutMs = 30_000): Promise<number> {
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await client.query<{ n: number }>(
+          `select count(*)::int as n from events.handled_events h join outbox.messages m on m.headers ->> 'event-id' = h.event_id
+            where m.value::jsonb -> 'payload' ->> 'username' like $1 or m.value::jsonb -> 'payload' ->> 'title' like $1`,
+          [`${tag}\\_%`],
+        );
+        if (rows[0]!.n > 0 || Date.now() > deadline) return rows[0]!.n;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    } finally {
+      await client.end();
+    }
+  }
+
   /** Waits (bounded) until the consumer group has handled every outbox event of the acknowledged writes, then checks. */
   async settle(tag: string, acknowledged: readonly Acknowledged[], timeoutMs = 60_000): Promise<LedgerCheck> {
     const deadline = Date.now() + timeoutMs;
