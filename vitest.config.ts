@@ -14,6 +14,8 @@ export default defineConfig({
       ...(process.env.SERVER_SCRIPT_TESTS ? [] : ["scripts/**/*.servers.test.ts"]),
       // The browser suites drive Debian's chromium, which a hermetic machine may lack: `npm run test:browser`.
       ...(process.env.BROWSER_TESTS ? [] : ["**/*.browser.test.ts"]),
+      // The fault suite stops PostgreSQL and Kafka under the other suites' feet: `npm run test:faults` runs it alone.
+      ...(process.env.FAULT_TESTS ? [] : ["**/*.faults.test.ts"]),
     ],
     // Builds the migrated PGlite template that in-memory test databases copy (src/testing/test-platform.ts).
     globalSetup: ["src/testing/memory-template.global-setup.ts"],

@@ -5,6 +5,13 @@
 //
 //   node scripts/with-postgres.mjs vitest run
 //   PG_PORT=55432 node scripts/with-postgres.mjs npm start
+//   PG_CONTROL=true node scripts/with-postgres.mjs vitest run src/faults
+//
+// With PG_CONTROL=true the command also gets PG_CONTROL_URL: a loopback HTTP endpoint where
+// `POST /stop` stops the server (fast shutdown, data kept) and `POST /start` starts it again on
+// the same port and data, each answering once it is done, and `GET /` tells the server's pid, port
+// and data directory. The fault suite takes the database away mid-test this way: the server runs
+// as another user under root, so the test could not signal or restart it itself.
 //
 // PostgreSQL refuses to run as root, so under root the server runs as the `postgres` system user
 // (made if missing). That user must reach the binaries, and the clone may sit in a directory it
@@ -33,6 +40,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -182,13 +190,7 @@ let exiting = false;
 
 async function stopServer() {
   for (const child of current) if (child !== server) child.kill("SIGTERM");
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGINT"); // fast shutdown: the data goes anyway
-    const timer = setTimeout(() => server.kill("SIGQUIT"), 20_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await halt(); // fast shutdown: the data goes anyway
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 }
 
@@ -204,6 +206,68 @@ async function finish(code, message) {
 let child;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => (child ? child.kill(signal) : finish(signal === "SIGINT" ? 130 : 143)));
+}
+
+/** How the server is started: kept so that PG_CONTROL can start it again exactly so. */
+let launchSpec;
+
+/** Starts postgres on launchSpec's port and data and answers a client connected to it. */
+async function launch() {
+  const { bin, dataDir, port, ids, environment, logFile } = launchSpec;
+  const log = openSync(logFile, "a");
+  server = spawn(
+    bin,
+    // No Unix socket: clients here use TCP, and the socket directory would be one more path the server user must reach.
+    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "fsync=off"],
+    { ...ids, cwd: workDir, env: environment, stdio: ["ignore", log, log] },
+  );
+  closeSync(log);
+  current.add(server);
+  const launched = server;
+  launched.once("exit", () => current.delete(launched));
+  await new Promise((resolve, reject) => {
+    server.once("spawn", resolve);
+    server.once("error", reject);
+  });
+  try {
+    return await connectWhenReady(server, port);
+  } catch (error) {
+    const logged = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+    if (/address already in use/i.test(logged)) throw new Refusal(`port ${port} on 127.0.0.1 is taken: set PG_PORT to a free port, or leave it unset to get one`);
+    throw new Refusal(`PostgreSQL did not start on 127.0.0.1:${port}: ${logged ? cause(logged) : error.message}`);
+  }
+}
+
+/** Fast shutdown of the running server, keeping its data; resolves once it has exited. */
+async function halt() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGINT");
+  const timer = setTimeout(() => server.kill("SIGQUIT"), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** PG_CONTROL's endpoint on a free loopback port; one request at a time, answered when done. */
+async function startControl() {
+  let busy = Promise.resolve();
+  const control = createHttpServer((request, response) => {
+    const reply = (status, body) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
+    const describe = () => ({ pid: server?.exitCode === null && server?.signalCode === null ? server.pid : null, port: launchSpec.port, dataDir: launchSpec.dataDir });
+    const action = request.method === "POST" && { "/stop": halt, "/start": async () => (await launch()).end() }[request.url];
+    if (request.method === "GET" && request.url === "/") return reply(200, describe());
+    if (!action || exiting) return reply(404, { error: "GET /, POST /stop or POST /start" });
+    busy = busy.then(action).then(
+      () => reply(200, describe()),
+      (error) => reply(500, { error: error.message }),
+    );
+  });
+  await new Promise((resolve) => control.listen(0, "127.0.0.1", resolve));
+  control.unref();
+  return `http://127.0.0.1:${control.address().port}`;
 }
 
 async function startServer() {
@@ -238,28 +302,8 @@ async function startServer() {
   }
   rmSync(passwordFile, { force: true });
 
-  const logFile = join(workDir, "server.log");
-  const log = openSync(logFile, "a");
-  server = spawn(
-    bin("postgres"),
-    // No Unix socket: clients here use TCP, and the socket directory would be one more path the server user must reach.
-    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "fsync=off"],
-    { ...ids, cwd: workDir, env: environment, stdio: ["ignore", log, log] },
-  );
-  closeSync(log);
-  current.add(server);
-  await new Promise((resolve, reject) => {
-    server.once("spawn", resolve);
-    server.once("error", reject);
-  });
-  let client;
-  try {
-    client = await connectWhenReady(server, port);
-  } catch (error) {
-    const logged = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
-    if (/address already in use/i.test(logged)) throw new Refusal(`port ${port} on 127.0.0.1 is taken: set PG_PORT to a free port, or leave it unset to get one`);
-    throw new Refusal(`PostgreSQL did not start on 127.0.0.1:${port}: ${logged ? cause(logged) : error.message}`);
-  }
+  launchSpec = { bin: bin("postgres"), dataDir, port, ids, environment, logFile: join(workDir, "server.log") };
+  const client = await launch();
   try {
     await client.query('CREATE DATABASE "cinemaabyss"');
   } finally {
@@ -277,9 +321,10 @@ try {
 }
 if (exiting) await new Promise(() => {});
 
+const controlUrl = process.env.PG_CONTROL === "true" ? await startControl() : undefined;
 child = spawn(command[0], command.slice(1), {
   stdio: "inherit",
-  env: { ...process.env, DB_CONNECTION_STRING: url, PATH: `${join(process.cwd(), "node_modules/.bin")}:${process.env.PATH}` },
+  env: { ...process.env, DB_CONNECTION_STRING: url, ...(controlUrl ? { PG_CONTROL_URL: controlUrl } : {}), PATH: `${join(process.cwd(), "node_modules/.bin")}:${process.env.PATH}` },
 });
 const code = await new Promise((resolve) => {
   child.once("error", (error) => {

@@ -19,9 +19,13 @@ export async function openPostgresDatabase(
   // with one clear line instead of a driver stack from wherever the first query happened to be.
   await waitForPostgres(url, { ...defaultReach, ...options.reach });
   const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
-  // An idle client that loses its server must not crash the process; the next query reconnects.
+  // A client that loses its server must not crash the process: the pool's "error" covers idle
+  // clients only, and a checked-out one between statements (a transaction waiting on the bus)
+  // emits "error" on itself, which with no listener ends the process. The statement in flight,
+  // if any, gets the error too; the pool drops the broken client on release; the next query reconnects.
   pool.on("error", () => {});
   if (options.registry) new DatabaseMetrics(options.registry, "postgres").watchPool(pool);
+  pool.on("connect", (client) => client.on("error", () => {}));
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery?.(query) } : false;
   const db = drizzle({ client: pool, logger });
   return {

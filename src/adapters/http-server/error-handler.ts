@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, errorStatus, type ErrorCode } from "../../contracts/app-error.ts";
 import type { ErrorReply } from "../../contracts/error-reply.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { AppEnv } from "./app-env.ts";
 
@@ -15,9 +16,24 @@ const hono: Partial<Record<number, string>> = {
   415: "body: must be JSON (Content-Type: application/json)",
 };
 
-/** Turns anything thrown into an AppError; what is not ours becomes INTERNAL with no detail. */
+// How long a client should wait after a 503 for a database that is away: about one restart.
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+// The driver's own words, not drizzle's wrapper, which quotes the statement and its parameters.
+const driverMessage = (error: unknown): string => {
+  const cause = (error as Error).cause;
+  return cause instanceof Error ? cause.message : (error as Error).message;
+};
+
+/**
+ * Turns anything thrown into an AppError: a database that is away becomes UNAVAILABLE with
+ * Retry-After (the driver's words go to the log only); anything else not ours becomes INTERNAL.
+ */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError("UNAVAILABLE", "the database is unavailable; try again shortly", DATABASE_RETRY_AFTER_SECONDS, driverMessage(error));
+  }
   if (error instanceof HTTPException) {
     return new AppError(codeOfStatus.get(error.status) ?? "INTERNAL", hono[error.status] ?? "request refused", undefined, error.message);
   }

@@ -63,6 +63,21 @@ describe("the events consumer group", () => {
     expect(tries.filter((id) => id === doomed.id)).toHaveLength(3);
   });
 
+  it("never dead-letters for a database that is away: the message comes again until the database is back", async () => {
+    const dlq = await watchDlq("movie-events");
+    const event = newDomainEvent("movie", 14, "viewed", { movie_id: 14 });
+    const tries: string[] = [];
+    await consume(async (e) => {
+      if (e.id !== event.id) return;
+      tries.push(e.id);
+      // More failures than the 3 attempts that would dead-letter an ordinary throw.
+      if (tries.length <= 4) throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    });
+    await publish(event);
+    await eventually(() => tries.length, (n) => n >= 5, 30_000);
+    expect(dlq.filter((m) => m.headers["event-id"] === event.id)).toEqual([]);
+  });
+
   it("dead-letters a message that is not an event at once, without calling the action", async () => {
     const dlq = await watchDlq("user-events");
     const values: string[] = [];

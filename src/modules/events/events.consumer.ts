@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { BusMessage, EventBus, Subscription } from "../../adapters/bus/event-bus.ts";
 import type { Database } from "../../adapters/db/database.ts";
+import { isDatabaseUnavailable } from "../../adapters/db/database-unavailable.ts";
 import type { Logger } from "../../adapters/logging/logger.ts";
 import { DomainEvent, topicOf } from "../../contracts/domain-event.ts";
 import { sourceOf, type EventSource } from "../../contracts/event-source.ts";
@@ -47,8 +48,8 @@ function readEvent(message: BusMessage): DomainEvent {
  * The events service's consumer group on every event topic. Each event is handled once by id:
  * the id is recorded after the action succeeds, and a redelivered id is skipped. Its source comes
  * from the `event-source` header, never from the body, and is recorded with the id. An action that
- * throws is tried `attempts` times, then the message goes to `<topic>.dlq` with the reason; the
- * offset is committed only after one of those ends, so nothing is half-handled at shutdown.
+ * throws is tried `attempts` times, then the message goes to `<topic>.dlq` with the reason (but a
+ * database that is away is waited for, never dead-lettered); the offset is committed only after one of those ends, so nothing is half-handled at shutdown.
  */
 export async function startEventsConsumer(options: EventsConsumerOptions): Promise<Subscription> {
   const { bus, db, log } = options;
@@ -94,6 +95,9 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
           .onConflictDoNothing();
         return;
       } catch (error) {
+        // The database away is an outage, not a bad event: never dead-letter for it. Thrown, it
+        // leaves the offset uncommitted, and the bus delivers again once the database is back.
+        if (isDatabaseUnavailable(error)) throw error;
         lastError = error;
         log.warn({ id: event.id, attempt, err: (error as Error).message }, "event handler failed");
         if (attempt < attempts) await new Promise((r) => setTimeout(r, retryDelayMs * attempt));
