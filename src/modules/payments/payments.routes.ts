@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
+import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { Payment, PaymentInput, type PaymentsApi, UserRowsFilter } from "./payments.contract.ts";
@@ -30,7 +31,8 @@ export function paymentsRoutes(payments: PaymentsApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
       const { id, ...filter } = c.req.valid("query");
-      return c.json(id === undefined ? await payments.list(filter) : await payments.get(id), 200);
+      if (id === undefined) return jsonArrayReply(c, payments.pages(filter));
+      return c.json(await payments.get(id), 200);
     })
     .openapi(create, async (c) => c.json(await payments.create(c.req.valid("json")), 201));
 }

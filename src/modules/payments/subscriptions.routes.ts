@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
+import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { UserRowsFilter } from "./payments.contract.ts";
@@ -31,7 +32,8 @@ export function subscriptionsRoutes(subscriptions: SubscriptionsApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
       const { id, ...filter } = c.req.valid("query");
-      return c.json(id === undefined ? await subscriptions.list(filter) : await subscriptions.get(id), 200);
+      if (id === undefined) return jsonArrayReply(c, subscriptions.pages(filter));
+      return c.json(await subscriptions.get(id), 200);
     })
     .openapi(create, async (c) => c.json(await subscriptions.create(c.req.valid("json")), 201));
 }

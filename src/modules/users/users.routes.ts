@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
+import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
@@ -39,7 +40,8 @@ export function usersRoutes(users: UsersApi) {
         const found = await users.findByLogin(login);
         return c.json(found ? [found] : [], 200);
       }
-      return c.json(id === undefined ? await users.list(page) : await users.get(id), 200);
+      if (id === undefined) return jsonArrayReply(c, users.pages(page));
+      return c.json(await users.get(id), 200);
     })
     .openapi(create, async (c) => c.json(await users.create(c.req.valid("json")), 201));
 }

@@ -1,10 +1,10 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, gt, sql } from "drizzle-orm";
 import { appendEvent } from "../../adapters/outbox/outbox.ts";
 import { newDomainEvent } from "../../contracts/domain-event.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import type { Database } from "../../adapters/db/database.ts";
-import { paginate } from "../../adapters/db/paginate.ts";
+import { collectPages, keysetPages } from "../../adapters/db/keyset-pages.ts";
 import type { User, UserInput, UsersApi } from "./users.contract.ts";
 import { users } from "./users.tables.ts";
 
@@ -14,8 +14,22 @@ const columns = { id: users.id, username: users.username, email: users.email };
 export class UsersService implements UsersApi {
   constructor(private readonly db: Database) {}
 
-  async list(page: Page): Promise<User[]> {
-    return paginate(this.db.select(columns).from(users).orderBy(users.id).$dynamic(), page);
+  list(page: Page): Promise<User[]> {
+    return collectPages(this.pages(page));
+  }
+
+  pages(page: Page): AsyncIterable<User[]> {
+    return keysetPages(
+      (after, offset, limit) =>
+        this.db
+          .select(columns)
+          .from(users)
+          .where(after === undefined ? undefined : gt(users.id, after))
+          .orderBy(users.id)
+          .offset(offset)
+          .limit(limit),
+      page,
+    );
   }
 
   async get(id: number): Promise<User> {
