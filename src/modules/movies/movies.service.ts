@@ -21,7 +21,12 @@ function toMovie(row: MovieRow): Movie {
 
 /** MoviesApi over this process's database. */
 export class MoviesService implements MoviesApi {
-  constructor(private readonly db: Database) {}
+  // Built once and prepared by name on each connection: a read by id neither rebuilds its SQL nor is re-planned.
+  private readonly byId;
+
+  constructor(private readonly db: Database) {
+    this.byId = db.select(columns).from(movies).where(eq(movies.id, sql.placeholder("id"))).prepare("movies_by_id");
+  }
 
   list(page: Page): Promise<Movie[]> {
     return collectPages(this.pages(page));
@@ -41,7 +46,7 @@ export class MoviesService implements MoviesApi {
   }
 
   async get(id: number): Promise<Movie> {
-    const [row] = await this.db.select(columns).from(movies).where(eq(movies.id, id));
+    const [row] = await this.byId.execute({ id });
     if (!row) throw AppError.notFound(`movie ${id} not found`);
     return toMovie(row);
   }

@@ -12,7 +12,12 @@ const columns = { id: users.id, username: users.username, email: users.email };
 
 /** UsersApi over this process's database. */
 export class UsersService implements UsersApi {
-  constructor(private readonly db: Database) {}
+  // Built once and prepared by name on each connection: reads by id (every payment asks) are not re-planned.
+  private readonly byId;
+
+  constructor(private readonly db: Database) {
+    this.byId = db.select(columns).from(users).where(eq(users.id, sql.placeholder("id"))).prepare("users_by_id");
+  }
 
   list(page: Page): Promise<User[]> {
     return collectPages(this.pages(page));
@@ -33,13 +38,13 @@ export class UsersService implements UsersApi {
   }
 
   async get(id: number): Promise<User> {
-    const [row] = await this.db.select(columns).from(users).where(eq(users.id, id));
+    const [row] = await this.byId.execute({ id });
     if (!row) throw AppError.notFound(`user ${id} not found`);
     return row;
   }
 
   async exists(id: number): Promise<boolean> {
-    const [row] = await this.db.select({ id: users.id }).from(users).where(eq(users.id, id));
+    const [row] = await this.byId.execute({ id });
     return row !== undefined;
   }
 
