@@ -5,7 +5,8 @@
 // kafkajs alone in this process, no HTTP: 20 concurrent senders, one message per send, each
 // waiting for its acknowledgement, as a request does (what a producer without coalescing gives).
 //
-//   npm run bench:events          (starts a broker with scripts/kafka.sh; BENCH_SECONDS=10, BENCH_CONNECTIONS=20)
+//   npm run bench:events          (starts PostgreSQL and a broker; BENCH_SECONDS=10, BENCH_CONNECTIONS=20)
+//   node build.mjs && scripts/kafka.sh run -- node scripts/bench-events.mjs    (events processes on PGlite)
 //   BENCH_BASELINE_DIST=<dir> adds a Kafka row for another build's dist/ (e.g. the commit before a change).
 import { spawn } from "node:child_process";
 import { Kafka, logLevel } from "kafkajs";
@@ -69,7 +70,12 @@ async function startOther(dist, port, env) {
 
 async function main() {
   const [embeddedPort, kafkaPort, basePort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const common = { PGLITE_DATA_DIR: "memory://", OUTBOX_RELAY: "false" };
+  // On PostgreSQL when DB_CONNECTION_STRING is set (npm run bench:events starts one), as the events
+  // service runs in production: each consumed event's exactly-once bookkeeping (a select and an
+  // insert) then costs a round trip, not WASM work on the thread that serves HTTP (PGlite).
+  const db = process.env.DB_CONNECTION_STRING;
+  const common = db ? { DB_CONNECTION_STRING: db, OUTBOX_RELAY: "false" } : { PGLITE_DATA_DIR: "memory://", OUTBOX_RELAY: "false" };
+  console.log(`events processes on ${db ? "PostgreSQL" : "embedded PGlite"}`);
   await startBundle("events", embeddedPort, { ...common }, "/api/events/health");
   await startBundle("events", kafkaPort, { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS }, "/api/events/health");
   const targets = [
