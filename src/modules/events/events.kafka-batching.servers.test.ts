@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventReply } from "../../modules/events/events.contract.ts";
-import { eventsModule } from "../../modules/events/index.ts";
+import { EventReply } from "./events.contract.ts";
+import { eventsModule } from "./index.ts";
 import { moduleApp } from "../../roles/apps.ts";
 import { readReply } from "../../testing/reply.ts";
 import { startTestPlatform, type TestPlatform } from "../../testing/test-platform.ts";
 import { eventually, uniqueName } from "../../testing/test-bus.ts";
-import type { BusMessage, Subscription } from "./event-bus.ts";
+import type { BusMessage, Subscription } from "../../adapters/bus/event-bus.ts";
 
 // Against the real broker named by KAFKA_BROKERS (npm run test:servers). Halting the broker needs
 // one of its own (KAFKA_EXCLUSIVE=true, as npm run test:broker-down gives); on a shared broker
