@@ -106,7 +106,8 @@ async function compare(title, upstreamPort) {
     await measure({ url }, connections, 2); // warm-up, not counted
     const before = proxy ? cpuMs(proxy.pid) : 0;
     const result = await measure({ url }, connections, seconds);
-    const cpu = proxy ? (cpuMs(proxy.pid) - before) / result.requests.total : undefined;
+    // No request finished (a starved machine): no CPU per request to speak of.
+    const cpu = proxy && result.requests.total > 0 ? (cpuMs(proxy.pid) - before) / result.requests.total : undefined;
     rows.push({ name, result, cpu });
   }
   console.log(`\n${title}`);
@@ -115,7 +116,7 @@ async function compare(title, upstreamPort) {
   const floorRow = rows[1];
   for (const { name, result: r, cpu } of rows) {
     const cpuText = cpu === undefined ? "" : cpu.toFixed(3);
-    const cpuRatio = cpu === undefined ? "" : (cpu / floorRow.cpu).toFixed(2);
+    const cpuRatio = cpu === undefined || floorRow.cpu === undefined ? "" : (cpu / floorRow.cpu).toFixed(2);
     console.log(`| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${cpuText} | ${(r.requests.average / floorRow.result.requests.average).toFixed(2)} | ${cpuRatio} |`);
   }
 }
