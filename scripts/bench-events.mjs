@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 // POST /api/events/movie on the events service bundle, side by side in one run: with the
 // in-process event log (no broker: the baseline), and with the real Kafka broker named by
-// KAFKA_BROKERS (idempotent producer, acks from all in-sync replicas).
+// KAFKA_BROKERS (idempotent producer, acks from all in-sync replicas). The reference row is
+// kafkajs alone in this process, no HTTP: 20 concurrent senders, one message per send, each
+// waiting for its acknowledgement, as a request does (what a producer without coalescing gives).
 //
-//   npm run bench:events          (starts a broker with scripts/kafka.sh; BENCH_SECONDS=10, BENCH_CONNECTIONS=20)
-import { freePort, measure, printTable, startBundle, stopChildren } from "./bench-support.mjs";
+//   npm run bench:events          (starts PostgreSQL and a broker; BENCH_SECONDS=10, BENCH_CONNECTIONS=20)
+//   node build.mjs && scripts/kafka.sh run -- node scripts/bench-events.mjs    (events processes on PGlite)
+//   BENCH_BASELINE_DIST=<dir> adds a Kafka row for another build's dist/ (e.g. the commit before a change).
+import { spawn } from "node:child_process";
+import { Kafka, logLevel } from "kafkajs";
+import { children, freePort, measure, printTable, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const baselineDist = process.env.BENCH_BASELINE_DIST;
 if (!process.env.KAFKA_BROKERS) {
   console.error("KAFKA_BROKERS is not set: run it as `npm run bench:events`, which starts a broker");
   process.exit(2);
@@ -16,16 +23,75 @@ if (!process.env.KAFKA_BROKERS) {
 const body = JSON.stringify({ movie_id: 42, title: "Inception", action: "viewed", user_id: 7, rating: 8.5, genres: ["Sci-Fi", "Action"] });
 const request = (port) => ({ url: `http://127.0.0.1:${port}/api/events/movie`, method: "POST", body, headers: { "content-type": "application/json" } });
 
+/** kafkajs alone: `connections` loops each sending one message and waiting for acks=all; autocannon-shaped result. */
+async function kafkajsAlone() {
+  const kafka = new Kafka({ clientId: "bench-kafkajs-alone", brokers: process.env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  const send = () => producer.send({ topic: "movie-events", acks: -1, messages: [{ key: "42", value: body }] });
+  const run = async (ms) => {
+    const latencies = [];
+    const end = Date.now() + ms;
+    let errors = 0;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (Date.now() < end) {
+          const t = performance.now();
+          try {
+            await send();
+            latencies.push(performance.now() - t);
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+    return { requests: { average: latencies.length / (ms / 1000) }, latency: { p50: at(0.5), p99: at(0.99) }, errors, non2xx: 0 };
+  };
+  try {
+    await run(2_000);
+    return await run(seconds * 1000);
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+async function startOther(dist, port, env) {
+  children.push(
+    spawn("node", [`${dist}/events.mjs`], {
+      env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0", LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    }),
+  );
+  await waitFor(`http://127.0.0.1:${port}/api/events/health`);
+}
+
 async function main() {
-  const [embeddedPort, kafkaPort] = await Promise.all([freePort(), freePort()]);
-  const common = { PGLITE_DATA_DIR: "memory://", OUTBOX_RELAY: "false" };
+  const [embeddedPort, kafkaPort, basePort] = await Promise.all([freePort(), freePort(), freePort()]);
+  // On PostgreSQL when DB_CONNECTION_STRING is set (npm run bench:events starts one), as the events
+  // service runs in production: each consumed event's exactly-once bookkeeping (a select and an
+  // insert) then costs a round trip, not WASM work on the thread that serves HTTP (PGlite).
+  const db = process.env.DB_CONNECTION_STRING;
+  const common = db ? { DB_CONNECTION_STRING: db, OUTBOX_RELAY: "false" } : { PGLITE_DATA_DIR: "memory://", OUTBOX_RELAY: "false" };
+  console.log(`events processes on ${db ? "PostgreSQL" : "embedded PGlite"}`);
   await startBundle("events", embeddedPort, { ...common }, "/api/events/health");
   await startBundle("events", kafkaPort, { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS }, "/api/events/health");
+  const targets = [
+    ["in-process event log (baseline)", embeddedPort],
+    ["Apache Kafka 3.9, acks=all, idempotent, batched", kafkaPort],
+  ];
+  if (baselineDist) {
+    await startOther(baselineDist, basePort, { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS });
+    targets.push([`Kafka, ${baselineDist}`, basePort]);
+  }
   const rows = [];
-  for (const [name, port] of [["in-process event log (baseline)", embeddedPort], ["Apache Kafka 3.9, acks=all, idempotent", kafkaPort]]) {
+  for (const [name, port] of targets) {
     await measure(request(port), connections, 2); // warm-up: connections, topic metadata, JIT
     rows.push({ name, result: await measure(request(port), connections, seconds) });
   }
+  rows.push({ name: "kafkajs alone, no HTTP, one message per send (reference)", result: await kafkajsAlone() });
   printTable(`POST /api/events/movie, ${connections} connections, ${seconds} s per row, ${new Date().toISOString()}`, rows);
 }
 

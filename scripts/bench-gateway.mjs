@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Side by side in one run: GET /api/movies straight from the monolith, through our gateway, and
-// through Debian's nginx as a reference reverse proxy (when installed). Each server is its own OS
+// Side by side in one run: GET /api/movies straight from the monolith, through a minimal Node
+// proxy written here (the floor), through our gateway, and through Debian's nginx as a reference
+// reverse proxy (when installed: apt-get install nginx-light; this script installs nothing). For
+// each proxy, its process's CPU per request (from /proc) and the ratio to the floor. Each server is its own OS
 // process started from the bundles; the load comes from autocannon in this process.
 //
 //   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default)
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { children, freePort, measure, printTable, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
+import { children, freePort, measure, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -42,6 +44,35 @@ http {
   return true;
 }
 
+/**
+ * The floor: the least a Node proxy can do, node:http in front of an undici Pool, no logic at all.
+ * Our gateway is measured against it (req/s and CPU per request).
+ */
+async function startFloorProxy(port, upstreamPort) {
+  const code = `
+const http = require("node:http");
+const { Pool } = require("undici");
+const pool = new Pool("http://127.0.0.1:${upstreamPort}", { connections: 128 });
+http.createServer(async (req, res) => {
+  try {
+    const up = await pool.request({ method: req.method, path: req.url, headers: req.headers, body: req.method === "GET" || req.method === "HEAD" ? null : req });
+    res.writeHead(up.statusCode, up.headers);
+    for await (const chunk of up.body) res.write(chunk);
+    res.end();
+  } catch { res.writeHead(502).end(); }
+}).listen(${port}, "127.0.0.1");`;
+  const child = spawn("node", ["-e", code], { env: { PATH: process.env.PATH, NODE_PATH: join(process.cwd(), "node_modules") }, stdio: "inherit" });
+  children.push(child);
+  await waitFor(`http://127.0.0.1:${port}/health`);
+  return child;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ 100
+}
+
 /** A plain node:http server answering every request with the same bytes: an upstream that costs nothing. */
 function startStaticUpstream(port, body) {
   const code = `require("node:http").createServer((q, r) => { q.resume(); r.writeHead(200, {"content-type": "application/json"}); r.end(process.env.BODY); }).listen(${port}, "127.0.0.1")`;
@@ -49,27 +80,45 @@ function startStaticUpstream(port, body) {
   return waitFor(`http://127.0.0.1:${port}/health`);
 }
 
-/** Measures GET /api/movies on the upstream itself, through our gateway and through nginx. */
+/** Measures GET /api/movies on the upstream itself, through our gateway, nginx and the floor proxy. */
 async function compare(title, upstreamPort) {
-  const [gatewayPort, nginxPort] = await Promise.all([freePort(), freePort()]);
+  const [gatewayPort, nginxPort, floorPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const upstream = `http://127.0.0.1:${upstreamPort}`;
   await startBundle("proxy", gatewayPort, { MONOLITH_URL: upstream });
+  const gateway = children[children.length - 1];
+  const floor = await startFloorProxy(floorPort, upstreamPort);
   const targets = [
-    ["direct", `${upstream}/api/movies`],
-    ["through our gateway", `http://127.0.0.1:${gatewayPort}/api/movies`],
+    ["direct", `${upstream}/api/movies`, undefined],
+    ["minimal Node proxy (floor: node:http + undici Pool)", `http://127.0.0.1:${floorPort}/api/movies`, floor],
+    ["through our gateway", `http://127.0.0.1:${gatewayPort}/api/movies`, gateway],
   ];
   if (startNginx(nginxPort, upstreamPort)) {
     await waitFor(`http://127.0.0.1:${nginxPort}/health`);
-    targets.push(["through nginx (reference)", `http://127.0.0.1:${nginxPort}/api/movies`]);
+    // The worker, not the master, does the proxying: it is the master's only child.
+    const master = children[children.length - 1];
+    const worker = readFileSync(`/proc/${master.pid}/task/${master.pid}/children`, "utf8").trim().split(" ")[0];
+    targets.push(["through nginx (reference)", `http://127.0.0.1:${nginxPort}/api/movies`, { pid: Number(worker) }]);
   } else {
     console.log("nginx not installed (apt-get install nginx-light): reference row skipped");
   }
   const rows = [];
-  for (const [name, url] of targets) {
+  for (const [name, url, proxy] of targets) {
     await measure({ url }, connections, 2); // warm-up, not counted
-    rows.push({ name, result: await measure({ url }, connections, seconds) });
+    const before = proxy ? cpuMs(proxy.pid) : 0;
+    const result = await measure({ url }, connections, seconds);
+    // No request finished (a starved machine): no CPU per request to speak of.
+    const cpu = proxy && result.requests.total > 0 ? (cpuMs(proxy.pid) - before) / result.requests.total : undefined;
+    rows.push({ name, result, cpu });
   }
-  printTable(title, rows);
+  console.log(`\n${title}`);
+  console.log("| path | req/s | p50 ms | p99 ms | errors | proxy CPU ms/req | req/s vs floor | CPU/req vs floor |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  const floorRow = rows[1];
+  for (const { name, result: r, cpu } of rows) {
+    const cpuText = cpu === undefined ? "" : cpu.toFixed(3);
+    const cpuRatio = cpu === undefined || floorRow.cpu === undefined ? "" : (cpu / floorRow.cpu).toFixed(2);
+    console.log(`| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${cpuText} | ${(r.requests.average / floorRow.result.requests.average).toFixed(2)} | ${cpuRatio} |`);
+  }
 }
 
 async function main() {

@@ -1,6 +1,13 @@
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Message, type Producer } from "kafkajs";
 import type { Logger } from "../logging/logger.ts";
 import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
+import { PublishBatcher, type BatchLimits, type Outgoing } from "./publish-batcher.ts";
+
+/**
+ * Concurrent publishes share a produce request: a few ms of linger when idle, and under 1 MB (the
+ * broker's default largest record batch) and 500 messages per request.
+ */
+export const KAFKA_BATCH: BatchLimits = { lingerMs: 2, maxMessages: 500, maxBytes: 900_000 };
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -46,8 +53,8 @@ export class KafkaEventBus implements EventBus {
   /** The topics of each group this process consumes with, for consumerLag. */
   private readonly groups = new Map<string, string[]>();
   private connected: Promise<void> | undefined;
-  /** The send in flight; the next one starts when it ends (see publish). */
-  private sending: Promise<unknown> = Promise.resolve();
+  private readonly partitionOf = new WeakMap<Message, number>();
+  private readonly batcher: PublishBatcher<Published>;
 
   constructor(
     private readonly options: KafkaBusOptions,
@@ -65,7 +72,19 @@ export class KafkaEventBus implements EventBus {
       },
     });
     // Idempotent: a retried send is written once, in order (at most 5 in flight is kafkajs's rule; 1 keeps order simple).
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // The default partitioner (murmur2 of the key, as the Java client), noting each message's
+    // partition, so a batch's acknowledgement (a base offset per partition) gives every message its offset.
+    const partitionOf = this.partitionOf;
+    const createPartitioner = () => {
+      const choose = Partitioners.DefaultPartitioner();
+      return (args: Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0]) => {
+        const partition = choose(args);
+        partitionOf.set(args.message, partition);
+        return partition;
+      };
+    };
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner });
+    this.batcher = new PublishBatcher((batch) => this.sendBatch(batch), KAFKA_BATCH);
     this.admin = this.kafka.admin();
   }
 
@@ -92,31 +111,62 @@ export class KafkaEventBus implements EventBus {
   }
 
   async publish(topic: string, key: string, value: string, headers: Record<string, string> = {}): Promise<Published> {
+    // Its caller is told 503 at the deadline; a message still queued then is never sent (see PublishBatcher).
     const deadline = performance.now() + this.options.publishTimeoutMs;
-    const send = async () => {
-      // Its caller has been told 503 already: sending now would put on the topic an event refused to its client.
-      if (performance.now() >= deadline) throw new BusUnavailable(`publish to ${topic}: no turn to send in ${this.options.publishTimeoutMs} ms`);
-      await this.connect();
-      const [meta] = await this.producer.send({ topic, acks: -1, messages: [{ key, value, headers }] });
-      if (!meta) throw new BusUnavailable(`Kafka gave no record metadata for ${topic}`);
-      return { topic, partition: meta.partition, offset: Number(meta.baseOffset ?? meta.offset) };
-    };
-    // One send at a time, its retries included. kafkajs hands a failed send's sequence numbers back
-    // and retries it after a pause; a send that takes those numbers in the pause is, to the broker,
-    // a duplicate of the first when that one was in fact written (its answer lost to a broker
-    // restart), so it is acknowledged with the first one's offset and never written: a 201 for an
-    // event that is not in Kafka (seen by the fault suite, Kafka restarted under concurrent POSTs).
-    // Alone, a retry reuses its own numbers, which is the duplicate the idempotent producer drops.
-    const turn = this.sending.then(send);
-    this.sending = turn.catch(() => {});
     try {
-      return await withTimeout(turn, this.options.publishTimeoutMs, `publish to ${topic}`);
+      return await withTimeout(this.batcher.publish({ topic, key, value, headers }, deadline), this.options.publishTimeoutMs, `publish to ${topic}`);
     } catch (error) {
-      if (error instanceof BusUnavailable) throw error;
-      const refused = refusalType(error);
-      if (refused) throw new MessageRefused(`publish to ${topic}: ${refused}: ${(error as Error).message}`);
+      if (error instanceof BusUnavailable || error instanceof MessageRefused) throw error;
       throw new BusUnavailable(`publish to ${topic}: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * One produce request for the batch, acks from all in-sync replicas. When the broker refuses a
+   * message of a batch for good, each message is sent again alone, so only the refused one fails.
+   */
+  private async sendBatch(batch: readonly Outgoing[]): Promise<PromiseSettledResult<Published>[]> {
+    try {
+      return (await this.produce(batch)).map((value) => ({ status: "fulfilled", value }));
+    } catch (error) {
+      const refused = refusalType(error);
+      if (!refused) throw error;
+      if (batch.length === 1) return [{ status: "rejected", reason: new MessageRefused(`publish to ${batch[0]!.topic}: ${refused}: ${(error as Error).message}`) }];
+    }
+    // One after the other, not at once: the producer sends one request at a time anyway, and order is kept.
+    const outcomes: PromiseSettledResult<Published>[] = [];
+    for (const one of batch) {
+      try {
+        outcomes.push((await this.sendBatch([one]))[0]!);
+      } catch (error) {
+        outcomes.push({ status: "rejected", reason: error });
+      }
+    }
+    return outcomes;
+  }
+
+  private async produce(batch: readonly Outgoing[]): Promise<Published[]> {
+    await this.connect();
+    const messages = batch.map((m): Message => ({ key: m.key, value: m.value, headers: m.headers }));
+    const byTopic = new Map<string, Message[]>();
+    batch.forEach((m, i) => {
+      const list = byTopic.get(m.topic) ?? [];
+      list.push(messages[i]!);
+      byTopic.set(m.topic, list);
+    });
+    const acked = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+    const base = new Map(acked.map((r) => [`${r.topicName}/${r.partition}`, Number(r.baseOffset ?? r.offset)]));
+    // Within a topic and partition, kafkajs keeps the messages in the order given: offsets follow it.
+    const next = new Map<string, number>();
+    return batch.map((m, i) => {
+      const partition = this.partitionOf.get(messages[i]!);
+      const at = base.get(`${m.topic}/${partition}`);
+      if (partition === undefined || at === undefined) throw new BusUnavailable(`Kafka gave no record metadata for ${m.topic}`);
+      const slot = `${m.topic}/${partition}`;
+      const index = next.get(slot) ?? 0;
+      next.set(slot, index + 1);
+      return { topic: m.topic, partition, offset: at + index };
+    });
   }
 
   async subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RemoteClient, queryString } from "../../adapters/http-client/remote-client.ts";
+import { offsetPages } from "../../adapters/http-client/offset-pages.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import { Movie, type MovieInput, type MoviesApi } from "./movies.contract.ts";
 
@@ -9,6 +10,10 @@ export class MoviesClient implements MoviesApi {
 
   list(page: Page): Promise<Movie[]> {
     return this.http.call("GET", `/api/movies${queryString({ limit: page.limit, offset: page.offset })}`, z.array(Movie));
+  }
+
+  pages(page: Page): AsyncIterable<Movie[]> {
+    return offsetPages((one) => this.list(one), page);
   }
 
   get(id: number): Promise<Movie> {

@@ -40,6 +40,8 @@ export type Movie = z.infer<typeof Movie>;
 export interface MoviesApi {
   /** Movies in id order with their genres, one page; a fixed number of queries whatever the page size. */
   list(page: Page): Promise<Movie[]>;
+  /** The same list as pages of bounded size, read one after the other: how a whole list is served. */
+  pages(page: Page): AsyncIterable<Movie[]>;
   /** The movie with this id; throws NOT_FOUND when there is none. */
   get(id: number): Promise<Movie>;
   /** Creates a movie and its genres atomically. */

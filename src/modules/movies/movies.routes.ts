@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
+import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam, requiredIdParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
@@ -40,7 +41,8 @@ export function moviesRoutes(movies: MoviesApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
       const { id, ...page } = c.req.valid("query");
-      return c.json(id === undefined ? await movies.list(page) : await movies.get(id), 200);
+      if (id === undefined) return jsonArrayReply(c, movies.pages(page));
+      return c.json(await movies.get(id), 200);
     })
     .openapi(getOne, async (c) => c.json(await movies.get(c.req.valid("param").id), 200))
     .openapi(create, async (c) => c.json(await movies.create(c.req.valid("json")), 201));

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RemoteClient, queryString } from "../../adapters/http-client/remote-client.ts";
+import { offsetPages } from "../../adapters/http-client/offset-pages.ts";
 import { Payment, type PaymentInput, type PaymentsApi, type UserRowsFilter } from "./payments.contract.ts";
 
 /** PaymentsApi over HTTP: a payments service somewhere else. */
@@ -8,6 +9,10 @@ export class PaymentsClient implements PaymentsApi {
 
   list(filter: UserRowsFilter): Promise<Payment[]> {
     return this.http.call("GET", `/api/payments${queryString({ user_id: filter.user_id, limit: filter.limit, offset: filter.offset })}`, z.array(Payment));
+  }
+
+  pages(filter: UserRowsFilter): AsyncIterable<Payment[]> {
+    return offsetPages((one) => this.list({ ...filter, ...one }), filter);
   }
 
   get(id: number): Promise<Payment> {

@@ -44,6 +44,8 @@ export type UserRowsFilter = Partial<z.output<typeof UserRowsFilter>>;
 export interface PaymentsApi {
   /** Payments in id order, one page, optionally one user's only. */
   list(filter: UserRowsFilter): Promise<Payment[]>;
+  /** The same list as pages of bounded size, read one after the other: how a whole list is served. */
+  pages(filter: UserRowsFilter): AsyncIterable<Payment[]>;
   /** The payment with this id; throws NOT_FOUND when there is none. */
   get(id: number): Promise<Payment>;
   /** Records a payment stamped with the server's time; throws NOT_FOUND when the user does not exist. */

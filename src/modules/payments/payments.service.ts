@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
 import { appendEvent } from "../../adapters/outbox/outbox.ts";
 import { newDomainEvent } from "../../contracts/domain-event.ts";
-import { paginate } from "../../adapters/db/paginate.ts";
+import { collectPages, keysetPages } from "../../adapters/db/keyset-pages.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { UsersApi } from "../users/index.ts";
 import type { Payment, PaymentInput, PaymentsApi, UserRowsFilter } from "./payments.contract.ts";
@@ -23,9 +23,21 @@ export class PaymentsService implements PaymentsApi {
     private readonly users: UsersApi,
   ) {}
 
-  async list(filter: UserRowsFilter): Promise<Payment[]> {
-    const query = this.db.select().from(payments).where(whereUser(payments.userId, filter)).orderBy(payments.id);
-    return (await paginate(query.$dynamic(), filter)).map(toPayment);
+  list(filter: UserRowsFilter): Promise<Payment[]> {
+    return collectPages(this.pages(filter));
+  }
+
+  pages(filter: UserRowsFilter): AsyncIterable<Payment[]> {
+    return keysetPages(async (after, offset, limit) => {
+      const rows = await this.db
+        .select()
+        .from(payments)
+        .where(and(whereUser(payments.userId, filter), after === undefined ? undefined : gt(payments.id, after)))
+        .orderBy(payments.id)
+        .offset(offset)
+        .limit(limit);
+      return rows.map(toPayment);
+    }, filter);
   }
 
   async get(id: number): Promise<Payment> {

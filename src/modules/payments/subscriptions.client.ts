@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RemoteClient, queryString } from "../../adapters/http-client/remote-client.ts";
+import { offsetPages } from "../../adapters/http-client/offset-pages.ts";
 import type { UserRowsFilter } from "./payments.contract.ts";
 import { Subscription, type SubscriptionInput, type SubscriptionsApi } from "./subscriptions.contract.ts";
 
@@ -9,6 +10,10 @@ export class SubscriptionsClient implements SubscriptionsApi {
 
   list(filter: UserRowsFilter): Promise<Subscription[]> {
     return this.http.call("GET", `/api/subscriptions${queryString({ user_id: filter.user_id, limit: filter.limit, offset: filter.offset })}`, z.array(Subscription));
+  }
+
+  pages(filter: UserRowsFilter): AsyncIterable<Subscription[]> {
+    return offsetPages((one) => this.list({ ...filter, ...one }), filter);
   }
 
   get(id: number): Promise<Subscription> {

@@ -56,6 +56,8 @@ export type Subscription = z.infer<typeof Subscription>;
 export interface SubscriptionsApi {
   /** Subscriptions in id order, one page, optionally one user's only. */
   list(filter: UserRowsFilter): Promise<Subscription[]>;
+  /** The same list as pages of bounded size, read one after the other: how a whole list is served. */
+  pages(filter: UserRowsFilter): AsyncIterable<Subscription[]>;
   /** The subscription with this id; throws NOT_FOUND when there is none. */
   get(id: number): Promise<Subscription>;
   /** Creates a subscription; throws NOT_FOUND when the user does not exist. */

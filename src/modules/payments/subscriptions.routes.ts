@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
+import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { RecordAccess } from "../../adapters/request-context/record-access.ts";
@@ -39,7 +40,7 @@ export function subscriptionsRoutes(subscriptions: SubscriptionsApi) {
         return c.json(one, 200);
       }
       const userId = access.listUser(filter.user_id);
-      return c.json(userId === null ? [] : await subscriptions.list({ ...filter, user_id: userId }), 200);
+      return userId === null ? c.json([], 200) : jsonArrayReply(c, subscriptions.pages({ ...filter, user_id: userId }));
     })
     .openapi(create, async (c) => {
       const input = c.req.valid("json");

@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
 import { appendEvent } from "../../adapters/outbox/outbox.ts";
 import { newDomainEvent } from "../../contracts/domain-event.ts";
-import { paginate } from "../../adapters/db/paginate.ts";
+import { collectPages, keysetPages } from "../../adapters/db/keyset-pages.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { UsersApi } from "../users/index.ts";
 import type { UserRowsFilter } from "./payments.contract.ts";
@@ -30,13 +30,21 @@ export class SubscriptionsService implements SubscriptionsApi {
     private readonly users: UsersApi,
   ) {}
 
-  async list(filter: UserRowsFilter): Promise<Subscription[]> {
-    const query = this.db
-      .select()
-      .from(subscriptions)
-      .where(whereUser(subscriptions.userId, filter))
-      .orderBy(subscriptions.id);
-    return (await paginate(query.$dynamic(), filter)).map(toSubscription);
+  list(filter: UserRowsFilter): Promise<Subscription[]> {
+    return collectPages(this.pages(filter));
+  }
+
+  pages(filter: UserRowsFilter): AsyncIterable<Subscription[]> {
+    return keysetPages(async (after, offset, limit) => {
+      const rows = await this.db
+        .select()
+        .from(subscriptions)
+        .where(and(whereUser(subscriptions.userId, filter), after === undefined ? undefined : gt(subscriptions.id, after)))
+        .orderBy(subscriptions.id)
+        .offset(offset)
+        .limit(limit);
+      return rows.map(toSubscription);
+    }, filter);
   }
 
   async get(id: number): Promise<Subscription> {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RemoteClient, queryString } from "../../adapters/http-client/remote-client.ts";
+import { offsetPages } from "../../adapters/http-client/offset-pages.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import { User, type UserInput, type UsersApi } from "./users.contract.ts";
@@ -10,6 +11,10 @@ export class UsersClient implements UsersApi {
 
   list(page: Page): Promise<User[]> {
     return this.http.call("GET", `/api/users${queryString({ limit: page.limit, offset: page.offset })}`, z.array(User));
+  }
+
+  pages(page: Page): AsyncIterable<User[]> {
+    return offsetPages((one) => this.list({ ...page, ...one }), page);
   }
 
   get(id: number): Promise<User> {

@@ -33,6 +33,8 @@ export type User = z.infer<typeof User>;
 export interface UsersApi {
   /** Users in id order, one page (the whole list when the page has no limit). */
   list(page: Page): Promise<User[]>;
+  /** The same list as pages of bounded size, read one after the other: how a whole list is served. */
+  pages(page: Page): AsyncIterable<User[]>;
   /** The user with this id; throws NOT_FOUND when there is none. */
   get(id: number): Promise<User>;
   /** Whether a user with this id exists; never throws NOT_FOUND. */

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
+import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { RecordAccess } from "../../adapters/request-context/record-access.ts";
@@ -46,7 +47,7 @@ export function usersRoutes(users: UsersApi) {
         access.check(id, `user ${id}`);
         return c.json(await users.get(id), 200);
       }
-      if (access.onlyUser === undefined) return c.json(await users.list(page), 200);
+      if (access.onlyUser === undefined) return jsonArrayReply(c, users.pages(page));
       // The caller's own record is the whole list they may see: a list of one, paged like any other.
       const own = (page.offset ?? 0) === 0 && (await users.exists(access.onlyUser)) ? [await users.get(access.onlyUser)] : [];
       return c.json(own, 200);

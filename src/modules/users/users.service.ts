@@ -1,10 +1,10 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, gt, sql } from "drizzle-orm";
 import { appendEvent } from "../../adapters/outbox/outbox.ts";
 import { newDomainEvent } from "../../contracts/domain-event.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import type { Database } from "../../adapters/db/database.ts";
-import { paginate } from "../../adapters/db/paginate.ts";
+import { collectPages, keysetPages } from "../../adapters/db/keyset-pages.ts";
 import type { User, UserInput, UsersApi } from "./users.contract.ts";
 import { users } from "./users.tables.ts";
 
@@ -12,20 +12,39 @@ const columns = { id: users.id, username: users.username, email: users.email };
 
 /** UsersApi over this process's database. */
 export class UsersService implements UsersApi {
-  constructor(private readonly db: Database) {}
+  // Built once and prepared by name on each connection: reads by id (every payment asks) are not re-planned.
+  private readonly byId;
 
-  async list(page: Page): Promise<User[]> {
-    return paginate(this.db.select(columns).from(users).orderBy(users.id).$dynamic(), page);
+  constructor(private readonly db: Database) {
+    this.byId = db.select(columns).from(users).where(eq(users.id, sql.placeholder("id"))).prepare("users_by_id");
+  }
+
+  list(page: Page): Promise<User[]> {
+    return collectPages(this.pages(page));
+  }
+
+  pages(page: Page): AsyncIterable<User[]> {
+    return keysetPages(
+      (after, offset, limit) =>
+        this.db
+          .select(columns)
+          .from(users)
+          .where(after === undefined ? undefined : gt(users.id, after))
+          .orderBy(users.id)
+          .offset(offset)
+          .limit(limit),
+      page,
+    );
   }
 
   async get(id: number): Promise<User> {
-    const [row] = await this.db.select(columns).from(users).where(eq(users.id, id));
+    const [row] = await this.byId.execute({ id });
     if (!row) throw AppError.notFound(`user ${id} not found`);
     return row;
   }
 
   async exists(id: number): Promise<boolean> {
-    const [row] = await this.db.select({ id: users.id }).from(users).where(eq(users.id, id));
+    const [row] = await this.byId.execute({ id });
     return row !== undefined;
   }
 

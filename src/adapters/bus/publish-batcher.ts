@@ -1,0 +1,117 @@
+/** One message waiting for its batch. */
+export interface Outgoing {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export interface BatchLimits {
+  /** How long the first message of an idle batcher waits for company. */
+  lingerMs: number;
+  /** At most this many messages per send. */
+  maxMessages: number;
+  /** At most about this many bytes of keys and values per send (one message larger than it goes alone). */
+  maxBytes: number;
+}
+
+/**
+ * Sends one batch; resolves with one outcome per message, in order, once all are acknowledged (a
+ * message may fail alone); rejects when the whole batch failed.
+ */
+export type SendBatch<R> = (batch: readonly Outgoing[]) => Promise<PromiseSettledResult<R>[]>;
+
+interface Waiting<R> {
+  message: Outgoing;
+  bytes: number;
+  deadline: number;
+  resolve(result: R): void;
+  reject(error: unknown): void;
+}
+
+/** A message whose caller's deadline passed while it waited: it was never sent. */
+export class PublishExpired extends Error {}
+
+/**
+ * Coalesces concurrent publishes into one send at a time: messages that arrive while a send is in
+ * flight (or within the linger of the first) go together in the next one, up to the limits. Each
+ * caller's promise settles with its own message's result, so a caller still hears only after its
+ * message is acknowledged. One send at a time keeps the order of messages as they were published,
+ * and keeps Kafka's idempotent producer sound: a send that took the sequence numbers a failed send
+ * handed back would be taken by the broker for that one's duplicate, acknowledged and never written
+ * (seen by the fault suite, Kafka restarted under concurrent POSTs). A message whose caller was
+ * already told it failed (its deadline passed in the queue) is dropped, not sent: the topic never
+ * gets an event its client was refused.
+ */
+export class PublishBatcher<R> {
+  private queue: Waiting<R>[] = [];
+  private queuedBytes = 0;
+  private sending = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly send: SendBatch<R>,
+    private readonly limits: BatchLimits,
+  ) {}
+
+  /** Queues one message; `deadline` (performance.now() time) is when its caller stops waiting. */
+  publish(message: Outgoing, deadline = Infinity): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const bytes = message.key.length + message.value.length + 64;
+      this.queue.push({ message, bytes, deadline, resolve, reject });
+      this.queuedBytes += bytes;
+      if (this.sending) return;
+      if (this.queue.length >= this.limits.maxMessages || this.queuedBytes >= this.limits.maxBytes) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.limits.lingerMs);
+    });
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.sending) return;
+    this.dropExpired();
+    if (this.queue.length === 0) return;
+    const batch = this.take();
+    this.sending = true;
+    this.send(batch.map((w) => w.message)).then(
+      (outcomes) =>
+        batch.forEach((w, i) => {
+          const outcome = outcomes[i];
+          if (outcome?.status === "fulfilled") w.resolve(outcome.value);
+          else w.reject(outcome ? outcome.reason : new Error("no outcome for a message of the batch"));
+        }),
+      (error: unknown) => batch.forEach((w) => w.reject(error)),
+    ).finally(() => {
+      this.sending = false;
+      // What queued during the send goes at once: it has already waited for a whole round trip.
+      if (this.queue.length > 0) this.flush();
+    });
+  }
+
+  private dropExpired(): void {
+    const now = performance.now();
+    const expired = this.queue.filter((w) => w.deadline <= now);
+    if (expired.length === 0) return;
+    this.queue = this.queue.filter((w) => w.deadline > now);
+    for (const w of expired) {
+      this.queuedBytes -= w.bytes;
+      w.reject(new PublishExpired("its caller's deadline passed before its turn to be sent"));
+    }
+  }
+
+  private take(): Waiting<R>[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.queue.length && count < this.limits.maxMessages) {
+      const next = this.queue[count]!.bytes;
+      if (count > 0 && bytes + next > this.limits.maxBytes) break;
+      bytes += next;
+      count++;
+    }
+    const batch = this.queue.slice(0, count);
+    this.queue = this.queue.slice(count);
+    this.queuedBytes -= bytes;
+    return batch;
+  }
+}
