@@ -15,6 +15,10 @@ import type { IdentityPolicy } from "./routing/caller-identity.ts";
 import { RouteRegistry } from "./routing/route-registry.ts";
 import { watchRouteFile } from "./control/route-file-watch.ts";
 import { TargetGuard } from "./targets/target-guard.ts";
+import { RolloutController } from "./rollout/rollout-controller.ts";
+import { RolloutMetrics } from "./rollout/rollout-metrics.ts";
+import { rolloutAdminRoutes } from "./rollout/rollout-admin-routes.ts";
+import { MemoryRolloutStore, type RolloutStore } from "./rollout/rollout-store.ts";
 
 export interface Gateway {
   /** The public listener's app: the proxy, its health, its OpenAPI document. */
@@ -24,6 +28,7 @@ export interface Gateway {
   registry: RouteRegistry;
   guards: ReadonlyMap<string, TargetGuard>;
   metrics: GatewayMetrics;
+  rollouts: RolloutController;
   /** Stops watching the route file and closes the upstream connection pools. */
   close(): Promise<void>;
 }
@@ -33,8 +38,18 @@ function effectivePercent(route: { service?: string; percent: number; gradual: b
   return route.gradual ? route.percent : 100;
 }
 
-/** The strangler-fig gateway: /health, /metrics, the admin API when a token is set, and the proxy. */
-export function createGateway(config: GatewayConfig, local: InProcessApps, identity: IdentityPolicy, log: Logger): Gateway {
+/**
+ * The strangler-fig gateway: /health, /metrics, the admin API when a token is set, and the proxy.
+ * `rolloutState` keeps rollouts and shadow diffs (a database shared by the replicas); without one
+ * they live in this process only.
+ */
+export function createGateway(
+  config: GatewayConfig,
+  local: InProcessApps,
+  identity: IdentityPolicy,
+  log: Logger,
+  rolloutState?: RolloutStore | Promise<RolloutStore>,
+): Gateway {
   const gatewayLog = log.child({ component: "gateway" });
   const metrics = new GatewayMetrics();
   const { targets, routes } = gatewayTargets(config, local);
@@ -66,6 +81,16 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   }
   registry.onChange((r) => metrics.routePercent(r.name, effectivePercent(r)));
   const stopWatching = config.configFile ? watchRouteFile(config.configFile, registry, gatewayLog) : () => {};
+  if (!rolloutState) gatewayLog.warn("the gateway has no database: rollouts, weight history and shadow diffs live in this process only, are lost on restart and are not shared with other replicas; set DB_CONNECTION_STRING to keep them");
+  // After the route file's first load: the stored rollouts' weights win over it at start.
+  const rollouts = new RolloutController(
+    rolloutState ?? new MemoryRolloutStore(),
+    registry,
+    new Map(targets.map((t) => [t.name, t])),
+    new RolloutMetrics(metrics.registry),
+    gatewayLog.child({ component: "rollouts" }),
+    config.rollout,
+  );
 
   const app = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
   // The legacy proxy's health answer, kept byte for byte.
@@ -77,12 +102,15 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "CinemaAbyss gateway" }));
   // The gateway's own paths answer 405 with Allow for other methods, as the services do.
   answerWrongMethodsWith405(app);
-  app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity, body: config.clientBody }));
+  app.all("*", proxyHandler({ registry, guards, metrics, log: gatewayLog, identity, body: config.clientBody, rollouts }));
 
   // Apart from the public port, as Envoy's admin: the ingress never exposes what shifts traffic.
   const admin = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
   admin.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
-  if (config.adminToken) admin.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
+  if (config.adminToken) {
+    admin.route("/", adminRoutes(config.adminToken, registry, guards, gatewayLog));
+    admin.route("/", rolloutAdminRoutes(config.adminToken, rollouts, gatewayLog));
+  }
   answerWrongMethodsWith405(admin);
 
   log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
@@ -92,8 +120,10 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
     registry,
     guards,
     metrics,
+    rollouts,
     close: async () => {
       stopWatching();
+      await rollouts.stop();
       await Promise.all(targets.map((t) => t.close()));
     },
   };

@@ -5,6 +5,9 @@ import { configuredAccessTokens } from "../adapters/tokens/configured-access-tok
 import type { IdentityPolicy } from "../proxy/routing/caller-identity.ts";
 import type { FetchHandler } from "../proxy/targets/app-target.ts";
 import { createGateway } from "../proxy/gateway-app.ts";
+import { openDatabase } from "../adapters/db/open-database.ts";
+import type { DatabaseHandle } from "../adapters/db/database.ts";
+import { DatabaseRolloutStore } from "../proxy/rollout/database-rollout-store.ts";
 import { monolithApp, moduleApp } from "./apps.ts";
 import type { Platform } from "./platform.ts";
 
@@ -61,7 +64,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
         const monolith = monolithApp(p);
         const modules = config.modules.map((settings) => moduleListener(p, settings, settings.port));
         const services = Object.fromEntries(modules.map((l) => [l.name, l.app.fetch]));
-        const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services }, identityPolicy(config), log);
+        const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services }, identityPolicy(config), log, new DatabaseRolloutStore(p.database.db));
         return [
           { name: "gateway", port: config.gateway.port, app: gateway.app, close: gateway.close },
           adminListener(config, gateway.admin),
@@ -78,8 +81,22 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
     proxy: {
       usesDatabase: false,
       listeners: ({ config, log }) => {
-        const gateway = createGateway(config.gateway, {}, identityPolicy(config), log);
-        return [{ name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close: gateway.close }, adminListener(config, gateway.admin)];
+        // The gateway's own state (rollouts, shadow diffs) goes to PostgreSQL when one is named, so
+        // replicas share it; it never needs one to proxy, so the database opens in the background.
+        let database: Promise<DatabaseHandle> | undefined;
+        if (config.database.kind === "postgres") {
+          database = openDatabase(config.database).then(async (handle) => {
+            await handle.migrate();
+            return handle;
+          });
+        }
+        const store = database?.then((handle) => new DatabaseRolloutStore(handle.db));
+        const gateway = createGateway(config.gateway, {}, identityPolicy(config), log, store);
+        const close = async () => {
+          await gateway.close();
+          await (await database?.catch(() => undefined))?.close();
+        };
+        return [{ name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close }, adminListener(config, gateway.admin)];
       },
     },
   };

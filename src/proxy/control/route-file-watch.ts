@@ -24,13 +24,19 @@ export function readRouteFile(path: string): RouteTableFile {
 }
 
 /**
- * Applies the file now and after every change. A bad edit is refused and logged; the last good
- * table stays. Returns the stop function.
+ * Applies the file now and, after every change, the routes the change touched. A bad edit is
+ * refused and logged; the last good table stays. Returns the stop function.
  */
 export function watchRouteFile(path: string, registry: RouteRegistry, log: Logger): () => void {
+  let last: RouteTableFile | undefined;
   const apply = (when: string) => {
     try {
-      const routes = registry.applyFile(readRouteFile(path));
+      const file = readRouteFile(path);
+      // After the first load only the entries an edit changed are applied: a rollout moving a
+      // route's weight is not undone (nor paused) by an edit of another route.
+      const edited = last === undefined ? file : { routes: Object.fromEntries(Object.entries(file.routes).filter(([name, w]) => JSON.stringify(last!.routes[name]) !== JSON.stringify(w))) };
+      const routes = registry.applyFile(edited);
+      last = file;
       log.info({ file: path, routes: routes.map(({ name, percent, gradual }) => ({ name, percent, gradual })) }, `route file ${when}`);
     } catch (error) {
       log.error({ file: path, err: (error as Error).message }, "route file refused; keeping the last good table");

@@ -6,6 +6,7 @@ import { AppError } from "../../contracts/app-error.ts";
 import { callerIdentity, type IdentityPolicy } from "../routing/caller-identity.ts";
 import { chooseSide } from "../routing/choose-target.ts";
 import type { GatewayMetrics } from "../observe/gateway-metrics.ts";
+import type { RolloutController } from "../rollout/rollout-controller.ts";
 import type { RouteRegistry } from "../routing/route-registry.ts";
 import type { RouteDefinition } from "../routing/route-table.ts";
 import { UpstreamFailure, type UpstreamRequest } from "../targets/target.ts";
@@ -21,6 +22,8 @@ export interface ProxyDeps {
   log: Logger;
   identity: IdentityPolicy;
   body: ClientBodyLimits;
+  /** Rollout counters and shadow traffic; absent in gateways built without them. */
+  rollouts?: Pick<RolloutController, "answered" | "afterReply">;
 }
 
 // Only these are safe to send twice: a write that reached a target is never sent to another.
@@ -77,7 +80,7 @@ function mayFallBack(request: UpstreamRequest, body: ClientBody, error: unknown)
  * Proxies one request along the route table. The body is in hand before any target is chosen; a
  * service that cannot take the request hands it to the legacy target, which is the last resort.
  */
-export function proxyHandler({ registry, guards, metrics, log, identity, body: bodyLimits }: ProxyDeps) {
+export function proxyHandler({ registry, guards, metrics, log, identity, body: bodyLimits, rollouts }: ProxyDeps) {
   const send = async (route: RouteDefinition, targetName: string, request: UpstreamRequest) => {
     const guard = guards.get(targetName);
     if (!guard) throw new AppError("UNAVAILABLE", "the service is unavailable");
@@ -85,8 +88,10 @@ export function proxyHandler({ registry, guards, metrics, log, identity, body: b
     try {
       const response = await guard.send(request);
       metrics.answered(route.name, targetName, response.status, (performance.now() - started) / 1000);
+      rollouts?.answered(route, targetName, response.status, (performance.now() - started) / 1000);
       return response;
     } catch (error) {
+      rollouts?.answered(route, targetName, undefined, (performance.now() - started) / 1000);
       if (error instanceof TargetShed) metrics.refused(targetName, error.reason);
       throw error;
     }
@@ -105,6 +110,7 @@ export function proxyHandler({ registry, guards, metrics, log, identity, body: b
     const chosen = side === "service" ? route.service! : route.legacy;
     const request = upstreamRequest(c, caller.userId, body);
     const requestId = c.get("requestId");
+    rollouts?.afterReply(c, route, request);
     const fail = (error: unknown, target: string): never => {
       log.warn({ requestId, route: route.name, target, err: error instanceof Error ? error.message : String(error) }, "no answer from upstream");
       throw clientFacingError(error);
