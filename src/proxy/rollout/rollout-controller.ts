@@ -98,6 +98,7 @@ export class RolloutController {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.shadow.stop();
     await this.ready.catch(() => {});
     await this.ticking;
     await this.flush().catch(() => {});

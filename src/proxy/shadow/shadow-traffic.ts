@@ -35,6 +35,8 @@ export interface ShadowOptions {
 export class ShadowTraffic {
   private inFlight = 0;
   private readonly recorders = new Map<string, DiffRecorder>();
+  /** Aborted on stop: copies in flight must not hold the gateway's shutdown. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: ShadowOptions) {}
 
@@ -50,9 +52,14 @@ export class ShadowTraffic {
     this.recorders.set(route, new DiffRecorder(counters));
   }
 
+  /** Abandons the copies in flight and sends no more. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
   /** Called for every proxied request: cheap when the route's shadow is off. */
   afterReply(c: Context<AppEnv>, route: RouteDefinition, request: UpstreamRequest): void {
-    if (route.service === undefined || !SHADOWED.has(request.method)) return;
+    if (route.service === undefined || !SHADOWED.has(request.method) || this.stopping.signal.aborted) return;
     const settings = this.options.settings(route.name);
     if (!settings || settings.percent === 0 || Math.random() * 100 >= settings.percent) return;
     if (this.inFlight >= this.options.maxConcurrent) {
@@ -105,7 +112,7 @@ export class ShadowTraffic {
       headers: new Headers(copy.headers),
       body: null,
       bodyComplete: () => true,
-      signal: AbortSignal.timeout(this.options.timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.stopping.signal]),
     };
     try {
       const response = await target.send(request);
