@@ -58,7 +58,7 @@ export const DEFAULT_STEPS = [
 /** The body of PUT /admin/routes/{name}/rollout. Percents only rise, so no keyed caller ever moves back. */
 export const RolloutPlan = z
   .object({
-    steps: z.array(RolloutStep, { error: "must be a list of steps" }).min(1, "must hold at least one step").max(50, "must hold at most 50 steps"),
+    steps: z.array(RolloutStep, { error: (issue) => (issue.input === undefined ? "is required" : "must be a list of steps") }).min(1, "must hold at least one step").max(50, "must hold at most 50 steps"),
     analysis: AnalysisSettings.default(AnalysisSettings.parse({})),
   })
   .strict()
