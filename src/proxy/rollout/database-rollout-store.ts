@@ -6,7 +6,7 @@ import { leaderLease, rollouts, shadowReports, weightHistory, windowCounts } fro
 import type { HistoryEntry, RolloutStore, StoredRollout, WindowCount } from "./rollout-store.ts";
 import { RolloutRecord, type WeightChange } from "./rollout-state.ts";
 
-// Taken for the lease check only, as the outbox relay takes its own: one replica decides at a time.
+// Taken around the lease check, as the outbox relay takes its own: one replica decides at a time.
 const LEADER_LOCK_KEY = 716_118_015;
 const LEASE = "rollout-analysis";
 
@@ -83,8 +83,9 @@ export class DatabaseRolloutStore implements RolloutStore {
 
   async tryLead(replica: string, leaseMs: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const locked = (await tx.execute(sql`select pg_try_advisory_xact_lock(${LEADER_LOCK_KEY}) as locked`)) as unknown as { rows: { locked: boolean }[] };
-      if (!locked.rows[0]?.locked) return false;
+      // Waits rather than tries: the holder must never read "not leading" because another replica
+      // was checking the lease at that instant. The transaction is one statement long.
+      await tx.execute(sql`select pg_advisory_xact_lock(${LEADER_LOCK_KEY})`);
       // The database's clock, not this replica's: replicas on several hosts agree on when a lease ends.
       const taken = (await tx.execute(sql`
         insert into ${leaderLease} (name, holder, expires_at) values (${LEASE}, ${replica}, now() + make_interval(secs => ${leaseMs / 1000}))

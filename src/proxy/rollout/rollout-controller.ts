@@ -125,7 +125,10 @@ export class RolloutController {
     try {
       await this.flush();
       await this.sync();
-      const leading = await this.store.tryLead(this.options.replica, this.options.tickMs * 3);
+      // A lease of 20 ticks (1 to 10 s): a replica slowed for a few ticks keeps leading, a dead one is replaced soon.
+      // Nothing to decide while no rollout progresses: no lease traffic on an idle database.
+      const progressing = [...this.records.values()].some((x) => x.record.state === "progressing");
+      const leading = progressing && (await this.store.tryLead(this.options.replica, Math.min(10_000, Math.max(1_000, this.options.tickMs * 20))));
       if (leading !== this.leading) this.log.info({ replica: this.options.replica, leading }, leading ? "leading the rollout analysis" : "no longer leading the rollout analysis");
       this.leading = leading;
       this.metrics.leading(leading);

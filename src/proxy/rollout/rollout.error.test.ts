@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { idOf, keyedTraffic, movie, startRolloutGateway, waitFor, type RolloutGateway, type Script } from "../../testing/rollout-gateway.ts";
 
 const analysis = { interval: "200ms", window: "5s", minRequests: 10, failureLimit: 2 };
-const good: Script = (r) => ({ body: movie(idOf(r.path)) });
+const good = (r: { path: string }) => ({ body: movie(idOf(r.path)) });
 const percentSteps = { steps: [{ percent: 20, duration: "1h" }, { percent: 100 }], analysis };
 
 /** Runs keyed traffic through a rollout until it leaves "progressing"; returns the final rollout and the traffic. */
