@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { idOf, keyedTraffic, movie, startRolloutGateway, waitFor, type RolloutGateway, type Script } from "../../testing/rollout-gateway.ts";
+import { idOf, keyedTraffic, movie, startRolloutGateway, waitFor, type RolloutGateway } from "../../testing/rollout-gateway.ts";
 
 const analysis = { interval: "200ms", window: "5s", minRequests: 10, failureLimit: 2 };
 const good = (r: { path: string }) => ({ body: movie(idOf(r.path)) });
