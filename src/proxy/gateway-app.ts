@@ -80,7 +80,8 @@ export function createGateway(
     metrics.routePanic(r.name, false);
   }
   registry.onChange((r) => metrics.routePercent(r.name, effectivePercent(r)));
-  const stopWatching = config.configFile ? watchRouteFile(config.configFile, registry, gatewayLog) : () => {};
+  // `rollouts` is read when the file changes later, never at the first load.
+  const stopWatching = config.configFile ? watchRouteFile(config.configFile, registry, gatewayLog, (route) => rollouts.holdsWeight(route)) : () => {};
   if (!rolloutState) gatewayLog.warn("the gateway has no database: rollouts, weight history and shadow diffs live in this process only, are lost on restart and are not shared with other replicas; set DB_CONNECTION_STRING to keep them");
   // After the route file's first load: the stored rollouts' weights win over it at start.
   const rollouts = new RolloutController(

@@ -1,5 +1,11 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { loadConfig } from "../config/config.ts";
+import { createLogger } from "../adapters/logging/logger.ts";
+import { moduleRegistry } from "../modules/registry.ts";
+import { startRole } from "../roles/run-role.ts";
 import { ADMIN_TOKEN } from "./test-gateway.ts";
-import { startTestRole } from "./test-platform.ts";
+import { anyFreePorts, startTestRole } from "./test-platform.ts";
 import { ScriptedService, type ScriptedReply, type ScriptedRequest } from "./scripted-service.ts";
 import type { RunningRole } from "../roles/run-role.ts";
 
@@ -117,4 +123,29 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => bo
     value = await probe();
   }
   return value;
+}
+
+async function onServer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database on the PostgreSQL server at `serverUrl`, for several gateways to share; dropped by `drop`. */
+export async function sharedDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `cinema_rollout_${randomBytes(4).toString("hex")}`;
+  await onServer(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(serverUrl, `drop database if exists ${name} with (force)`) };
+}
+
+/** One gateway replica (the proxy role) on free ports; give it DB_CONNECTION_STRING to share its state. */
+export async function startProxyReplica(env: Record<string, string>): Promise<RunningRole> {
+  const config = loadConfig({ ...anyFreePorts(moduleRegistry), HOST: "127.0.0.1", ADMIN_TOKEN, SEED_ON_START: "false", ...env }, moduleRegistry);
+  return startRole("proxy", config, createLogger("silent"));
 }

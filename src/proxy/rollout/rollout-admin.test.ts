@@ -79,6 +79,13 @@ describe("the rollout admin API", () => {
     const byFile = await waitFor(() => gw.admin.rollout(), (r) => r.state === "paused", 10_000);
     expect(byFile).toMatchObject({ state: "paused", percent: 5, reason: "paused: weight set to 5% by route-file" });
     expect(byFile.history[0]).toMatchObject({ percent: 5, by: "route-file" });
+
+    // An edit of another route leaves the rollout's route alone: not re-applied, not paused.
+    expect((await gw.admin.call("POST", "/admin/routes/movies/rollout/resume")).json).toMatchObject({ state: "progressing", percent: 10 });
+    writeFileSync(file, "routes:\n  movies: { percent: 5 }\n  users: { percent: 0 }\n");
+    await waitFor(async () => (await gw.admin.call("GET", "/admin/routes")).json.routes.find((r: { name: string }) => r.name === "users"), Boolean);
+    await new Promise((r) => setTimeout(r, 1_500)); // three polls of the file
+    expect(await gw.admin.rollout()).toMatchObject({ state: "progressing", percent: 10 });
     await gw.admin.call("POST", "/admin/routes/movies/rollout/abort");
   });
 });

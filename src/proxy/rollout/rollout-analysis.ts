@@ -84,7 +84,7 @@ function successRate(w: WindowInput, s: AnalysisSettings, shadowStep: boolean): 
   // Without legacy traffic to compare with, the tolerance alone decides.
   const z = legacy.requests > 0 ? twoProportionZ(service.errors, service.requests, legacy.errors, legacy.requests) : Infinity;
   const failed = delta > s.maxErrorRateDelta && z >= Z_CRITICAL;
-  const all = { ...numbers, serviceErrorRate: round(serviceRate), legacyErrorRate: round(legacyRate), delta: round(delta), maxDelta: s.maxErrorRateDelta, z: round(z, 2) };
+  const all = { ...numbers, serviceErrorRate: round(serviceRate), legacyErrorRate: round(legacyRate), delta: round(delta), maxDelta: s.maxErrorRateDelta, ...(Number.isFinite(z) ? { z: round(z, 2) } : {}) };
   const detail = `service error rate ${serviceRate.toFixed(3)} vs legacy ${legacyRate.toFixed(3)} (delta ${delta.toFixed(3)} ${failed ? ">" : "within"} ${s.maxErrorRateDelta}, z ${Number.isFinite(z) ? z.toFixed(2) : "n/a"})`;
   return { name: "success-rate", outcome: failed ? "fail" : "pass", detail, numbers: all };
 }
@@ -100,7 +100,7 @@ function p99Latency(w: WindowInput, s: AnalysisSettings, shadowStep: boolean): C
   const z = mannWhitneyZ(w.service.latencies, w.legacy.latencies);
   const failed = ratio > s.maxP99Ratio && sp - lp > s.minP99DeltaMs && z >= Z_CRITICAL;
   const detail = `service p99 ${sp.toFixed(1)} ms vs legacy ${lp.toFixed(1)} ms (ratio ${Number.isFinite(ratio) ? ratio.toFixed(2) : "inf"} ${failed ? ">" : "within"} ${s.maxP99Ratio}, Mann-Whitney z ${z.toFixed(2)})`;
-  return { name: "p99-latency", outcome: failed ? "fail" : "pass", detail, numbers: { ...numbers, ratio: Number.isFinite(ratio) ? round(ratio, 3) : 1e9, maxRatio: s.maxP99Ratio, z: round(z, 2) } };
+  return { name: "p99-latency", outcome: failed ? "fail" : "pass", detail, numbers: { ...numbers, ...(Number.isFinite(ratio) ? { ratio: round(ratio, 3) } : {}), maxRatio: s.maxP99Ratio, z: round(z, 2) } };
 }
 
 function shadowMismatch(w: WindowInput, s: AnalysisSettings, shadowStep: boolean): Check {

@@ -39,6 +39,8 @@ export class RolloutController {
   readonly shadow: ShadowTraffic;
   /** Routes whose traffic is counted: those with a rollout running. */
   private readonly observed = new Set<string>();
+  /** Per route, which counters this replica last wrote (compared/dropped/noise samples). */
+  private readonly savedDiffs = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
@@ -140,11 +142,14 @@ export class RolloutController {
 
   private async flush(): Promise<void> {
     await this.store.addCounts(this.counter.drain());
-    for (const route of this.observedOrShadowed()) await this.store.saveDiff(route, this.options.replica, this.shadow.recorder(route).counters);
-  }
-
-  private observedOrShadowed(): string[] {
-    return [...this.records.values()].filter((s) => effectiveShadow(s.record) !== undefined).map((s) => s.record.route);
+    for (const { record } of this.records.values()) {
+      const counters = this.shadow.recorder(record.route).counters;
+      // Written only when this replica compared or dropped something since the last write.
+      const mark = `${counters.compared}/${counters.dropped}/${counters.noiseSamples}`;
+      if (this.savedDiffs.get(record.route) === mark) continue;
+      await this.store.saveDiff(record.route, this.options.replica, counters);
+      this.savedDiffs.set(record.route, mark);
+    }
   }
 
   private async sync(): Promise<void> {
@@ -223,6 +228,12 @@ export class RolloutController {
     await this.mutate(route.name, (r) => transitions.manualWeight(r, route.percent, route.gradual, by));
   }
 
+  /** Whether a rollout (running or finished) holds this route's weight. */
+  holdsWeight(route: string): boolean {
+    const r = this.records.get(route)?.record;
+    return r !== undefined && r.percent !== undefined;
+  }
+
   // --- the admin API ----------------------------------------------------------------------------
 
   /** GET /admin/routes/{name}/rollout. */
@@ -245,7 +256,8 @@ export class RolloutController {
 
   /** PUT /admin/routes/{name}/rollout. */
   async start(route: string, plan: RolloutPlan, by: string): Promise<RolloutRecord> {
-    if (this.registry.list().find((x) => x.name === route)?.service === undefined && this.registry.list().some((x) => x.name === route)) {
+    const definition = this.registry.list().find((x) => x.name === route);
+    if (definition && definition.service === undefined) {
       throw AppError.invalid(`route '${route}' has no service target to roll out to; configure ${route.toUpperCase()}_SERVICE_URL`);
     }
     return this.mutate(route, (r) => transitions.start(r, plan, Date.now(), by));

@@ -1,26 +1,9 @@
-import pg from "pg";
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../config/config.ts";
-import { createLogger } from "../../adapters/logging/logger.ts";
-import { moduleRegistry } from "../../modules/registry.ts";
-import { startRole, type RunningRole } from "../../roles/run-role.ts";
-import { adminClient, idOf, keyedTraffic, movie, waitFor, type Traffic } from "../../testing/rollout-gateway.ts";
+import type { RunningRole } from "../../roles/run-role.ts";
+import { adminClient, idOf, keyedTraffic, movie, sharedDatabase, startProxyReplica, waitFor, type Traffic } from "../../testing/rollout-gateway.ts";
 import { ScriptedService } from "../../testing/scripted-service.ts";
-import { ADMIN_TOKEN } from "../../testing/test-gateway.ts";
-import { anyFreePorts } from "../../testing/test-platform.ts";
 
 const serverUrl = process.env.DB_CONNECTION_STRING;
-
-async function onServer(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 interface Replica {
   id: string;
@@ -32,25 +15,19 @@ interface Replica {
 
 // Tier `npm run test:servers` (real PostgreSQL): PGlite cannot be shared by two processes' worth of gateways.
 describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () => {
-  const name = `cinema_rollout_${randomBytes(4).toString("hex")}`;
-  let url: string;
+  let database: Awaited<ReturnType<typeof sharedDatabase>>;
   let legacy: ScriptedService;
   let service: ScriptedService;
   const replicas: Replica[] = [];
 
   const startReplica = async (id: string): Promise<Replica> => {
-    const env = {
-      ...anyFreePorts(moduleRegistry),
-      HOST: "127.0.0.1",
-      DB_CONNECTION_STRING: url,
+    const role = await startProxyReplica({
+      DB_CONNECTION_STRING: database.url,
       MONOLITH_URL: legacy.url,
       MOVIES_SERVICE_URL: service.url,
-      ADMIN_TOKEN,
       GATEWAY_REPLICA_ID: id,
       GATEWAY_ROLLOUT_TICK_MS: "100",
-      SEED_ON_START: "false",
-    };
-    const role = await startRole("proxy", loadConfig(env, moduleRegistry), createLogger("silent"));
+    });
     const replica = { id, role, url: `http://127.0.0.1:${role.ports.gateway}`, admin: adminClient(`http://127.0.0.1:${role.ports.admin}`) };
     replicas.push(replica);
     return replica;
@@ -63,10 +40,7 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
   };
 
   beforeAll(async () => {
-    await onServer(`create database ${name}`);
-    const u = new URL(serverUrl!);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    database = await sharedDatabase(serverUrl!);
     legacy = await new ScriptedService("monolith", (r) => ({ body: movie(idOf(r.path)) })).start();
     service = await new ScriptedService("movies-service", (r) => ({ body: movie(idOf(r.path)) })).start();
   });
@@ -76,7 +50,7 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
       await r.role.stop().catch(() => {});
     }
     await Promise.all([legacy?.kill(), service?.kill()]);
-    await onServer(`drop database if exists ${name} with (force)`);
+    await database?.drop();
   });
 
   it("has one leader; both apply every weight within 2 s; the other resumes when the leader dies; a restart resumes the stored state", async () => {
