@@ -154,7 +154,8 @@ export class RolloutController {
 
   private async sync(): Promise<void> {
     for (const stored of await this.store.loadAll()) {
-      if (this.records.get(stored.record.route)?.version !== stored.version) this.take(stored);
+      // Only newer: two syncs in flight at once (a tick's and an admin call's) must not apply an older read last.
+      if ((this.records.get(stored.record.route)?.version ?? 0) < stored.version) this.take(stored);
     }
   }
 
@@ -200,7 +201,7 @@ export class RolloutController {
   /** Saves a transition if nobody wrote the record meanwhile, and applies it here at once. */
   private async write(stored: StoredRollout, t: Transition): Promise<boolean> {
     if (!(await this.store.save(t.record, stored.version, t.change))) return false;
-    this.take({ record: t.record, version: stored.version + 1 });
+    if ((this.records.get(t.record.route)?.version ?? 0) < stored.version + 1) this.take({ record: t.record, version: stored.version + 1 });
     return true;
   }
 
