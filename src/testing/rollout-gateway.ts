@@ -84,7 +84,7 @@ export interface Traffic {
  * Keyed GETs from `workers` loops until stopped, recording failures and every caller that moved
  * from the service back to legacy. Bounded: each loop sends one request at a time.
  */
-export function keyedTraffic(gatewayUrl: string, workers = 4, keys = 200): Traffic {
+export function keyedTraffic(gatewayUrl: string, workers = 4, keys = 24): Traffic {
   const onService = new Set<string>();
   const traffic: Traffic = { failed: [], movedBack: [], sent: 0, stop: async () => {} };
   let running = true;
