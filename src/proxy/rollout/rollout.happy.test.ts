@@ -19,7 +19,9 @@ describe("a rollout of a good service", () => {
     try {
       const started = await gw.admin.call("PUT", "/admin/routes/movies/rollout", {
         steps: [{ shadow: true, percent: 0, duration: "300ms" }, { percent: 10, duration: 300 }, { percent: 50, duration: "300ms" }, { percent: 100 }],
-        analysis,
+        // Both scripted targets are equally fast; a machine loaded by other suites must not make
+        // their p99s look apart (the latency check has a test of its own).
+        analysis: { ...analysis, maxP99Ratio: 4, minP99DeltaMs: 200 },
       });
       expect(started.status).toBe(201);
       expect(started.json).toMatchObject({ state: "progressing", step: 0, percent: 0, reason: "rollout started" });
