@@ -6,9 +6,11 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../testing/listen-on-loopback.ts";
+import { countBy, sendMany } from "../testing/http-load.ts";
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 import type { RouteRow } from "./routes-command.ts";
 import type { RolloutStatus } from "./rollout-view.ts";
+import { RolloutPlan } from "../proxy/rollout/rollout-plan.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cinemaabyss-cli-"));
 const bundle = join(dir, "cli.mjs");
@@ -91,6 +93,31 @@ describe("cinemaabyss routes", () => {
   });
 });
 
+describe("cinemaabyss rollout, on the gateway's rollout API", () => {
+  it("starts a rollout, follows it to promotion, and aborts another back to 0 %", async () => {
+    const start = await cli(["rollout", "start", "movies", "--steps", "10,100", "--step-duration", "1h"]);
+    expect(start.stderr).toBe("");
+    expect(start.code).toBe(0);
+    expect(start.stdout).toContain("movies: progressing, step 1/2, 10% to the service");
+    const watching = cli(["rollout", "status", "movies", "--watch", "--interval", "50", "--timeout", "20000"]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await cli(["rollout", "promote", "movies"])).code).toBe(0);
+    const watched = await watching;
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/movies progressing step=0 percent=10 .*\n.*movies promoted step=1 percent=100 reason="promoted/s);
+
+    expect((await cli(["routes", "set", "movies", "0"])).code).toBe(0);
+    expect((await cli(["rollout", "start", "movies", "--steps", "50,100", "--step-duration", "1h"])).code).toBe(0);
+    const aborted = await cli(["rollout", "abort", "movies"]);
+    expect(aborted).toMatchObject({ code: 0 });
+    expect(aborted.stdout).toContain("movies: aborted");
+    expect(countBy(await sendMany(10, 5, () => fetch(`${g.url}/api/movies`)))).toEqual({ monolith: 10 });
+    const status = await cli(["--json", "rollout", "status", "movies"]);
+    expect(status.code).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: "aborted", percent: 0 });
+  });
+});
+
 describe("cinemaabyss rollout status --watch", () => {
   // An admin API that plays a scripted rollout, one state per poll.
   async function scriptedRollout(states: RolloutStatus[]): Promise<{ url: string; server: Server }> {
@@ -103,14 +130,24 @@ describe("cinemaabyss rollout status --watch", () => {
     const port = await listenOnLoopback(server, 0);
     return { url: `http://127.0.0.1:${port}`, server };
   }
-  const plan = { steps: [{ percent: 10, duration: "1s" }, { percent: 50, duration: "1s" }, { percent: 100 }] };
+  const plan = RolloutPlan.parse({ steps: [{ percent: 10, duration: "1s" }, { percent: 50, duration: "1s" }, { percent: 100 }] });
+  const at = (state: RolloutStatus["state"], step: number, percent: number, more: Partial<RolloutStatus> = {}): RolloutStatus => ({
+    state,
+    step,
+    percent,
+    plan,
+    lastAnalysis: null,
+    reason: null,
+    history: [],
+    ...more,
+  });
 
   it("prints a line per change when piped and ends with 0 when the rollout is promoted", async () => {
     const { url, server } = await scriptedRollout([
-      { state: "progressing", step: 0, percent: 10, plan },
-      { state: "progressing", step: 0, percent: 10, plan },
-      { state: "progressing", step: 1, percent: 50, plan },
-      { state: "promoted", step: 2, percent: 100, plan },
+      at("progressing", 0, 10),
+      at("progressing", 0, 10),
+      at("progressing", 1, 50),
+      at("promoted", 2, 100),
     ]);
     try {
       const run = await cli(["rollout", "status", "movies", "--watch", "--interval", "20", "--timeout", "10000"], { CINEMAABYSS_ADMIN_URL: url });
@@ -127,8 +164,8 @@ describe("cinemaabyss rollout status --watch", () => {
 
   it("ends with 1 and the reason when the rollout is rolled back", async () => {
     const { url, server } = await scriptedRollout([
-      { state: "progressing", step: 1, percent: 50, plan },
-      { state: "rolled-back", step: 1, percent: 0, plan, reason: "p99 check failed: service 420 ms > legacy 120 ms × 1.5" },
+      at("progressing", 1, 50),
+      at("rolled-back", 1, 0, { reason: "p99 check failed: service 420 ms > legacy 120 ms × 1.5" }),
     ]);
     try {
       const run = await cli(["rollout", "status", "movies", "--watch", "--interval", "20", "--timeout", "10000"], { CINEMAABYSS_ADMIN_URL: url });
@@ -140,13 +177,19 @@ describe("cinemaabyss rollout status --watch", () => {
   });
 
   it("shows one rollout with its plan and progress without --watch", async () => {
-    const { url, server } = await scriptedRollout([{ state: "paused", step: 1, percent: 50, plan, lastAnalysis: { successRate: 0.999, p99Ratio: 1.1 } }]);
+    const { url, server } = await scriptedRollout([
+      at("paused", 1, 50, {
+        lastAnalysis: { at: "2026-11-26T14:00:00.000Z", outcome: "pass", checks: [{ name: "p99-latency", outcome: "pass", detail: "service p99 120 ms vs legacy 110 ms", numbers: {} }] },
+        history: [{ at: "2026-11-26T13:59:00.000Z", percent: 50, gradual: true, by: "rollout", reason: "step 2 of 3" }],
+      }),
+    ]);
     try {
       const run = await cli(["rollout", "status", "movies"], { CINEMAABYSS_ADMIN_URL: url });
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("movies: paused, step 2/3, 50% to the service");
       expect(run.stdout).toContain("10% → [50%] → 100%");
-      expect(run.stdout).toContain("last analysis: successRate=0.999  p99Ratio=1.1");
+      expect(run.stdout).toContain("last analysis: pass at 2026-11-26T14:00:00.000Z: p99-latency pass (service p99 120 ms vs legacy 110 ms)");
+      expect(run.stdout).toContain("2026-11-26T13:59:00.000Z 50% by rollout: step 2 of 3");
     } finally {
       server.close();
     }

@@ -1,19 +1,8 @@
-// The rollout's JSON as GET /admin/routes/{name}/rollout gives it (issue 15's admin API).
-export interface RolloutStep {
-  shadow?: boolean;
-  percent: number;
-  duration?: string | number;
-}
+import type { Analysis } from "../proxy/rollout/rollout-analysis.ts";
+import type { RolloutReport } from "../proxy/rollout/rollout-controller.ts";
+import type { RolloutStep } from "../proxy/rollout/rollout-plan.ts";
 
-export interface RolloutStatus {
-  state: "idle" | "progressing" | "paused" | "promoted" | "rolled-back" | "aborted";
-  step: number;
-  percent: number;
-  plan?: { steps: RolloutStep[]; analysis?: Record<string, unknown> } | null;
-  lastAnalysis?: Record<string, unknown> | null;
-  reason?: string | null;
-  history?: Record<string, unknown>[];
-}
+export type RolloutStatus = RolloutReport;
 
 const ENDED = new Set(["idle", "promoted", "rolled-back", "aborted"]);
 
@@ -29,13 +18,11 @@ function bar(done: number, total: number, tty: boolean): string {
   return `${full.repeat(filled)}${empty.repeat(BAR_WIDTH - filled)}`;
 }
 
-const stepName = (s: RolloutStep) => (s.shadow ? `shadow${s.percent ? ` +${s.percent}%` : ""}` : `${s.percent}%`);
+const stepName = (s: Pick<RolloutStep, "shadow" | "percent">) => (s.shadow ? "shadow" : `${s.percent}%`);
 
-// One level of the analysis object, as "name=value" pairs: the numbers the decision was made on.
-function analysisText(analysis: Record<string, unknown>): string {
-  return Object.entries(analysis)
-    .map(([k, v]) => `${k}=${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
-    .join("  ");
+/** The last analysis in one line: its outcome, then each check with the numbers it decided on. */
+export function analysisText(analysis: Analysis): string {
+  return `${analysis.outcome} at ${analysis.at}: ${analysis.checks.map((c) => `${c.name} ${c.outcome} (${c.detail})`).join("; ")}`;
 }
 
 /** The full view of one rollout: state, the plan with the current step marked, a progress bar, the last analysis. */
@@ -48,6 +35,7 @@ export function renderRollout(route: string, status: RolloutStatus, tty: boolean
   }
   if (status.reason) lines.push(`  reason: ${status.reason}`);
   if (status.lastAnalysis) lines.push(`  last analysis: ${analysisText(status.lastAnalysis)}`);
+  for (const h of status.history.slice(0, 3)) lines.push(`  ${h.at} ${h.percent}% by ${h.by}: ${h.reason}`);
   return `${lines.join("\n")}\n`;
 }
 

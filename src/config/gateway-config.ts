@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { z } from "zod";
 import { flag, httpUrl, port, positiveInt } from "./env-values.ts";
 import { isPlaceholderSecret } from "./placeholder-secrets.ts";
@@ -23,6 +24,10 @@ export const gatewayEnv = {
   BREAKER_CONSECUTIVE_FAILURES: positiveInt("a positive whole number").default(5),
   BREAKER_BASE_EJECTION_MS: positiveInt("a positive number of milliseconds").default(30_000),
   BREAKER_MAX_EJECTION_MS: positiveInt("a positive number of milliseconds").default(300_000),
+  GATEWAY_REPLICA_ID: z.string().min(1).max(100).optional(),
+  GATEWAY_ROLLOUT_TICK_MS: positiveInt("a positive number of milliseconds").pipe(z.number().min(20, "must be at least 20").max(1_000, "must be at most 1000 (replicas apply weights within 2 s)")).default(500),
+  GATEWAY_SHADOW_MAX_CONCURRENT: positiveInt("a positive whole number").default(16),
+  GATEWAY_SHADOW_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(5_000),
 };
 
 type GatewayEnv = z.output<z.ZodObject<typeof gatewayEnv>>;
@@ -64,6 +69,8 @@ export interface GatewayConfig {
   /** Bodies up to bufferBytes are read whole, within timeoutMs, before a target is chosen. */
   clientBody: { bufferBytes: number; timeoutMs: number };
   breaker: BreakerLimits;
+  /** Rollouts and shadow traffic: this replica's name, the pace of its loop, the shadow's limits. */
+  rollout: { replica: string; tickMs: number; shadowMaxConcurrent: number; shadowTimeoutMs: number };
 }
 
 /** The gateway's settings: one route per module of the registry, in its order. */
@@ -93,6 +100,13 @@ export function gatewayConfig(e: GatewayEnv & { MONOLITH_PORT: number }, modules
       consecutiveFailures: e.BREAKER_CONSECUTIVE_FAILURES,
       baseEjectionMs: e.BREAKER_BASE_EJECTION_MS,
       maxEjectionMs: e.BREAKER_MAX_EJECTION_MS,
+    },
+    rollout: {
+      // Stable over restarts on Kubernetes (the pod name); elsewhere host and pid tell replicas apart.
+      replica: e.GATEWAY_REPLICA_ID ?? `${hostname()}-${process.pid}`,
+      tickMs: e.GATEWAY_ROLLOUT_TICK_MS,
+      shadowMaxConcurrent: e.GATEWAY_SHADOW_MAX_CONCURRENT,
+      shadowTimeoutMs: e.GATEWAY_SHADOW_TIMEOUT_MS,
     },
   };
 }

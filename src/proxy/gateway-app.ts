@@ -18,6 +18,10 @@ import type { IdentityPolicy } from "./routing/caller-identity.ts";
 import { RouteRegistry } from "./routing/route-registry.ts";
 import { watchRouteFile } from "./control/route-file-watch.ts";
 import { TargetGuard } from "./targets/target-guard.ts";
+import { RolloutController } from "./rollout/rollout-controller.ts";
+import { RolloutMetrics } from "./rollout/rollout-metrics.ts";
+import { rolloutAdminRoutes } from "./rollout/rollout-admin-routes.ts";
+import { MemoryRolloutStore, type RolloutStore } from "./rollout/rollout-store.ts";
 
 export interface Gateway {
   /** The public listener's app: the proxy, its health, its OpenAPI document. */
@@ -28,6 +32,7 @@ export interface Gateway {
   guards: ReadonlyMap<string, TargetGuard>;
   metrics: GatewayMetrics;
   traffic: RecentTraffic;
+  rollouts: RolloutController;
   /** Stops watching the route file and closes the upstream connection pools. */
   close(): Promise<void>;
 }
@@ -37,8 +42,18 @@ function effectivePercent(route: { service?: string; percent: number; gradual: b
   return route.gradual ? route.percent : 100;
 }
 
-/** The strangler-fig gateway: /health, /metrics, the admin API when a token is set, and the proxy. */
-export function createGateway(config: GatewayConfig, local: InProcessApps, identity: IdentityPolicy, log: Logger): Gateway {
+/**
+ * The strangler-fig gateway: /health, /metrics, the admin API when a token is set, and the proxy.
+ * `rolloutState` keeps rollouts and shadow diffs (a database shared by the replicas); without one
+ * they live in this process only.
+ */
+export function createGateway(
+  config: GatewayConfig,
+  local: InProcessApps,
+  identity: IdentityPolicy,
+  log: Logger,
+  rolloutState?: RolloutStore | Promise<RolloutStore>,
+): Gateway {
   const gatewayLog = log.child({ component: "gateway" });
   const metrics = new GatewayMetrics();
   // 15 minutes in 5-second buckets: what the dashboard charts and the CLI's rates read.
@@ -71,7 +86,18 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
     metrics.routePanic(r.name, false);
   }
   registry.onChange((r) => metrics.routePercent(r.name, effectivePercent(r)));
-  const stopWatching = config.configFile ? watchRouteFile(config.configFile, registry, gatewayLog) : () => {};
+  // `rollouts` is read when the file changes later, never at the first load.
+  const stopWatching = config.configFile ? watchRouteFile(config.configFile, registry, gatewayLog, (route) => rollouts.holdsWeight(route)) : () => {};
+  if (!rolloutState) gatewayLog.warn("the gateway has no database: rollouts, weight history and shadow diffs live in this process only, are lost on restart and are not shared with other replicas; set DB_CONNECTION_STRING to keep them");
+  // After the route file's first load: the stored rollouts' weights win over it at start.
+  const rollouts = new RolloutController(
+    rolloutState ?? new MemoryRolloutStore(),
+    registry,
+    new Map(targets.map((t) => [t.name, t])),
+    new RolloutMetrics(metrics.registry),
+    gatewayLog.child({ component: "rollouts" }),
+    config.rollout,
+  );
 
   const app = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
   // The legacy proxy's health answer, kept byte for byte.
@@ -84,7 +110,7 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   // The gateway's own paths answer 405 with Allow for other methods, as the services do.
   answerWrongMethodsWith405(app);
   answerAdminPathsWith404(app);
-  app.all("*", proxyHandler({ registry, guards, metrics, traffic, log: gatewayLog, identity, body: config.clientBody }));
+  app.all("*", proxyHandler({ registry, guards, metrics, traffic, log: gatewayLog, identity, body: config.clientBody, rollouts }));
 
   // Apart from the public port, as Envoy's admin: the ingress never exposes what shifts traffic.
   const admin = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
@@ -93,7 +119,12 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
   const closing = new AbortController();
   if (config.adminToken) {
     admin.route("/", adminRoutes(config.adminToken, { registry, guards, traffic }, gatewayLog));
-    admin.route("/", dashboardRoutes(config.adminToken, { routes: () => routesReport(registry, guards), traffic: (seconds) => trafficReport({ registry, guards, traffic }, seconds) }, closing.signal));
+    admin.route("/", rolloutAdminRoutes(config.adminToken, rollouts, gatewayLog));
+    const delivery = async () =>
+      Object.fromEntries(
+        await Promise.all(registry.list().filter((r) => r.service !== undefined).map(async (r) => [r.name, { rollout: await rollouts.report(r.name), diff: await rollouts.diff(r.name) }] as const)),
+      );
+    admin.route("/", dashboardRoutes(config.adminToken, { routes: () => routesReport(registry, guards), traffic: (seconds) => trafficReport({ registry, guards, traffic }, seconds), delivery }, closing.signal));
   }
   answerWrongMethodsWith405(admin);
 
@@ -105,9 +136,11 @@ export function createGateway(config: GatewayConfig, local: InProcessApps, ident
     guards,
     metrics,
     traffic,
+    rollouts,
     close: async () => {
       closing.abort();
       stopWatching();
+      await rollouts.stop();
       await Promise.all(targets.map((t) => t.close()));
     },
   };

@@ -7,6 +7,9 @@ import type { FetchHandler } from "../proxy/targets/app-target.ts";
 import { createGateway } from "../proxy/gateway-app.ts";
 import { processMetrics, type RoleMetrics } from "../adapters/metrics/role-metrics.ts";
 import { adminApp, type AdminParts } from "./admin-app.ts";
+import { openDatabase } from "../adapters/db/open-database.ts";
+import type { DatabaseHandle } from "../adapters/db/database.ts";
+import { DatabaseRolloutStore } from "../proxy/rollout/database-rollout-store.ts";
 import { monolithApp, moduleApp } from "./apps.ts";
 import type { Platform } from "./platform.ts";
 
@@ -64,7 +67,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
         const monolith = monolithApp(p);
         const modules = config.modules.map((settings) => moduleListener(p, settings, settings.port));
         const services = Object.fromEntries(modules.map((l) => [l.name, l.app.fetch]));
-        const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services }, identityPolicy(config), log);
+        const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services }, identityPolicy(config), log, new DatabaseRolloutStore(p.database.db));
         return [
           { name: "gateway", port: config.gateway.port, app: gateway.app, close: gateway.close },
           adminListener(config, log, metrics, { platform: p, gateway: gateway.admin, registries: [gateway.metrics.registry] }),
@@ -84,9 +87,23 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
     proxy: {
       usesDatabase: false,
       listeners: ({ config, log, metrics }) => {
-        const gateway = createGateway(config.gateway, {}, identityPolicy(config), log);
+        // The gateway's own state (rollouts, shadow diffs) goes to PostgreSQL when one is named, so
+        // replicas share it; it never needs one to proxy, so the database opens in the background.
+        let database: Promise<DatabaseHandle> | undefined;
+        if (config.database.kind === "postgres") {
+          database = openDatabase(config.database).then(async (handle) => {
+            await handle.migrate();
+            return handle;
+          });
+        }
+        const store = database?.then((handle) => new DatabaseRolloutStore(handle.db));
+        const gateway = createGateway(config.gateway, {}, identityPolicy(config), log, store);
+        const close = async () => {
+          await gateway.close();
+          await (await database?.catch(() => undefined))?.close();
+        };
         return [
-          { name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close: gateway.close },
+          { name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close },
           adminListener(config, log, metrics, { gateway: gateway.admin, registries: [gateway.metrics.registry] }),
         ];
       },

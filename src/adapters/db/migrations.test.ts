@@ -17,7 +17,7 @@ describe("drizzle/ migrations", () => {
     const before = readdirSync(out).sort();
     const run = spawnSync(
       "npx",
-      ["drizzle-kit", "generate", "--dialect", "postgresql", "--schema", "./src/{modules,adapters}/*/*.tables.ts", "--out", relative(process.cwd(), out)],
+      ["drizzle-kit", "generate", "--dialect", "postgresql", "--schema", "./src/{modules,adapters,proxy}/*/*.tables.ts", "--out", relative(process.cwd(), out)],
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
     const printed = `${run.stdout}${run.stderr}`;

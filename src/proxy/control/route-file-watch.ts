@@ -24,13 +24,20 @@ export function readRouteFile(path: string): RouteTableFile {
 }
 
 /**
- * Applies the file now and after every change. A bad edit is refused and logged; the last good
- * table stays. Returns the stop function.
+ * Applies the file now and after every change (for a route under a rollout, only an entry the
+ * change touched). A bad edit is refused and logged; the last good table stays. Returns the stop function.
  */
-export function watchRouteFile(path: string, registry: RouteRegistry, log: Logger): () => void {
+export function watchRouteFile(path: string, registry: RouteRegistry, log: Logger, rolloutHolds: (route: string) => boolean = () => false): () => void {
+  let last: RouteTableFile | undefined;
   const apply = (when: string) => {
     try {
-      const routes = registry.applyFile(readRouteFile(path));
+      const file = readRouteFile(path);
+      // A route whose weight a rollout holds takes its entry only when an edit changed that entry:
+      // an edit of another route neither undoes nor pauses the rollout.
+      const unchanged = (name: string, w: unknown) => last !== undefined && JSON.stringify(last.routes[name]) === JSON.stringify(w);
+      const edited = { routes: Object.fromEntries(Object.entries(file.routes).filter(([name, w]) => !(unchanged(name, w) && rolloutHolds(name)))) };
+      const routes = registry.applyFile(edited);
+      last = file;
       log.info({ file: path, routes: routes.map(({ name, percent, gradual }) => ({ name, percent, gradual })) }, `route file ${when}`);
     } catch (error) {
       log.error({ file: path, err: (error as Error).message }, "route file refused; keeping the last good table");

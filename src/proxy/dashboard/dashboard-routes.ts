@@ -3,13 +3,15 @@ import { bearerAuth } from "hono/bearer-auth";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../../adapters/http-server/app-env.ts";
 import type { RoutesReport, TrafficReport } from "../control/admin-routes.ts";
+import type { RolloutReport } from "../rollout/rollout-controller.ts";
+import type { DiffReport } from "../shadow/diff-report.ts";
 import { dashboardAssets } from "./dashboard-assets.ts";
 import { dashboardPage } from "./dashboard-page.ts";
 
 /** One route's progressive delivery as the dashboard shows it: the rollout and the shadow report. */
 export interface RouteDelivery {
-  rollout?: unknown;
-  diff?: unknown;
+  rollout: RolloutReport;
+  diff: DiffReport;
 }
 
 /** What the dashboard shows, read live from the gateway. */

@@ -7,6 +7,7 @@ import { callerIdentity, type IdentityPolicy } from "../routing/caller-identity.
 import { chooseSide } from "../routing/choose-target.ts";
 import type { GatewayMetrics } from "../observe/gateway-metrics.ts";
 import type { RecentTraffic } from "../observe/recent-traffic.ts";
+import type { RolloutController } from "../rollout/rollout-controller.ts";
 import type { RouteRegistry } from "../routing/route-registry.ts";
 import type { RouteDefinition } from "../routing/route-table.ts";
 import { UpstreamFailure, type UpstreamRequest } from "../targets/target.ts";
@@ -23,6 +24,8 @@ export interface ProxyDeps {
   log: Logger;
   identity: IdentityPolicy;
   body: ClientBodyLimits;
+  /** Rollout counters and shadow traffic; absent in gateways built without them. */
+  rollouts?: Pick<RolloutController, "answered" | "afterReply">;
 }
 
 // Only these are safe to send twice: a write that reached a target is never sent to another.
@@ -78,7 +81,7 @@ function mayFallBack(request: UpstreamRequest, body: ClientBody, error: unknown)
  * Proxies one request along the route table. The body is in hand before any target is chosen; a
  * service that cannot take the request hands it to the legacy target, which is the last resort.
  */
-export function proxyHandler({ registry, guards, metrics, traffic, log, identity, body: bodyLimits }: ProxyDeps) {
+export function proxyHandler({ registry, guards, metrics, traffic, log, identity, body: bodyLimits, rollouts }: ProxyDeps) {
   const send = async (route: RouteDefinition, targetName: string, request: UpstreamRequest) => {
     const guard = guards.get(targetName);
     if (!guard) throw new AppError("UNAVAILABLE", "the service is unavailable");
@@ -88,8 +91,10 @@ export function proxyHandler({ registry, guards, metrics, traffic, log, identity
       const ms = performance.now() - started;
       metrics.answered(route.name, targetName, response.status, ms / 1000);
       traffic.record(route.name, targetName, response.status, ms);
+      rollouts?.answered(route, targetName, response.status, ms / 1000);
       return response;
     } catch (error) {
+      rollouts?.answered(route, targetName, undefined, (performance.now() - started) / 1000);
       if (error instanceof TargetShed) metrics.refused(targetName, error.reason);
       traffic.record(route.name, targetName, "failed", performance.now() - started);
       throw error;
@@ -109,6 +114,7 @@ export function proxyHandler({ registry, guards, metrics, traffic, log, identity
     const chosen = side === "service" ? route.service! : route.legacy;
     const request = upstreamRequest(c, body);
     const requestId = c.get("requestId");
+    rollouts?.afterReply(c, route, request);
     const fail = (error: unknown, target: string): never => {
       log.warn({ requestId, route: route.name, target, err: error instanceof Error ? error.message : String(error) }, "no answer from upstream");
       throw clientFacingError(error);

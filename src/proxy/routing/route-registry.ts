@@ -8,7 +8,7 @@ import { matchesPrefix, type RouteDefinition, type RouteTableFile, type RouteWei
 export class RouteRegistry {
   private routes: RouteDefinition[];
   private byName: Map<string, RouteDefinition>;
-  private readonly listeners: ((route: RouteDefinition) => void)[] = [];
+  private readonly listeners: ((route: RouteDefinition, by: string) => void)[] = [];
   /** Every prefix with its route's name, longest first, so a nested prefix wins over its parent. */
   private readonly prefixes: { prefix: string; name: string }[];
 
@@ -28,22 +28,22 @@ export class RouteRegistry {
     return [...this.routes].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Called with every route whose weight changed. */
-  onChange(listener: (route: RouteDefinition) => void): void {
+  /** Called with every route whose weight changed, and who changed it ("admin-api", "route-file", "rollout"). */
+  onChange(listener: (route: RouteDefinition, by: string) => void): void {
     this.listeners.push(listener);
   }
 
   /** Changes one route's weight; throws NOT_FOUND or INVALID_INPUT and changes nothing. */
-  change(name: string, change: RouteWeightChange): RouteDefinition {
+  change(name: string, change: RouteWeightChange, by = "admin-api"): RouteDefinition {
     const next = this.changed(name, change);
-    this.replace([next]);
+    this.replace([next], by);
     return next;
   }
 
   /** Applies every route of a config file, or none of them when any is refused. */
   applyFile(file: RouteTableFile): RouteDefinition[] {
     const next = Object.entries(file.routes).map(([name, change]) => this.changed(name, change));
-    this.replace(next);
+    this.replace(next, "route-file");
     return next;
   }
 
@@ -57,10 +57,10 @@ export class RouteRegistry {
     return next;
   }
 
-  private replace(changed: RouteDefinition[]): void {
+  private replace(changed: RouteDefinition[], by: string): void {
     const changedByName = new Map(changed.map((r) => [r.name, r]));
     this.routes = this.routes.map((r) => changedByName.get(r.name) ?? r);
     this.byName = new Map(this.routes.map((r) => [r.name, r]));
-    for (const route of changed) for (const listener of this.listeners) listener(route);
+    for (const route of changed) for (const listener of this.listeners) listener(route, by);
   }
 }

@@ -1,5 +1,6 @@
 import uPlot from "uplot";
-import type { RolloutStatus } from "../../../cli/rollout-view.ts";
+import type { RolloutReport } from "../../rollout/rollout-controller.ts";
+import type { DiffReport } from "../../shadow/diff-report.ts";
 import type { RouteDefinition } from "../../routing/route-table.ts";
 import type { RouteDelivery } from "../dashboard-routes.ts";
 import type { RouteSeries } from "./traffic-history.ts";
@@ -8,14 +9,6 @@ import { Unauthorized } from "./admin-api.ts";
 export interface CardActions {
   act<T>(method: string, path: string, body?: unknown): Promise<T>;
   onUnauthorized(why: string): void;
-}
-
-interface DiffSummary {
-  compared?: number;
-  matched?: number;
-  mismatched?: number;
-  noisyPaths?: string[];
-  topMismatches?: { path: string; count: number; examples?: unknown[] }[];
 }
 
 const COLORS = { legacy: "#8a8f98", service: "#1f9d6b" };
@@ -159,11 +152,11 @@ export class RouteCard {
     this.charts.errors.update(series.times, series.legacy.map(errorPercent), series.service.map(errorPercent));
     this.charts.p99.update(series.times, series.legacy.map((p) => p.p99), series.service.map((p) => p.p99));
 
-    this.renderRollout(delivery?.rollout as RolloutStatus | undefined);
-    this.renderDiff(delivery?.diff as DiffSummary | undefined);
+    this.renderRollout(delivery?.rollout);
+    this.renderDiff(delivery?.diff);
   }
 
-  private renderRollout(status: RolloutStatus | undefined): void {
+  private renderRollout(status: RolloutReport | undefined): void {
     if (!this.route?.service) return void this.rollout.replaceChildren();
     const steps = status?.plan?.steps ?? [];
     const state = status?.state ?? "idle";
@@ -192,20 +185,29 @@ export class RouteCard {
           ]
         : []),
       ...(status?.reason ? [el("p", { class: "reason" }, `Reason: ${status.reason}`)] : []),
-      ...(status?.lastAnalysis ? [el("p", { class: "analysis" }, `Last analysis: ${Object.entries(status.lastAnalysis).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join(", ")}`)] : []),
-      ...(status?.history?.length ? [el("ul", { class: "history" }, ...status.history.slice(-5).reverse().map((h) => el("li", {}, Object.values(h).map(String).join(" · "))))] : []),
+      ...(status?.lastAnalysis
+        ? [
+            el(
+              "ul",
+              { class: "analysis" },
+              el("li", {}, `Last analysis (${new Date(status.lastAnalysis.at).toLocaleTimeString()}): ${status.lastAnalysis.outcome}`),
+              ...status.lastAnalysis.checks.map((check) => el("li", { class: `check-${check.outcome}` }, `${check.name}: ${check.outcome} — ${check.detail}`)),
+            ),
+          ]
+        : []),
+      ...(status?.history.length ? [el("ul", { class: "history" }, ...status.history.slice(0, 5).map((h) => el("li", {}, `${new Date(h.at).toLocaleTimeString()} · ${h.percent}% · ${h.by} · ${h.reason}`)))] : []),
       el("div", { class: "actions" }, button("Promote", "promote", running), button("Pause", "pause", state === "progressing"), button("Resume", "resume", state === "paused"), button("Abort", "abort", running)),
       ...(running ? [] : [start]),
     );
   }
 
-  private renderDiff(diff: DiffSummary | undefined): void {
-    if (!diff || !diff.compared) return void this.diff.replaceChildren();
+  private renderDiff(diff: DiffReport | undefined): void {
+    if (!diff || diff.compared === 0) return void this.diff.replaceChildren();
     this.diff.replaceChildren(
       el("h3", {}, "Shadow diff"),
-      el("p", {}, `${diff.compared} compared · ${diff.matched ?? 0} matched · ${diff.mismatched ?? 0} mismatched`),
-      ...(diff.noisyPaths?.length ? [el("p", { class: "noise" }, `Noise (not counted): ${diff.noisyPaths.join(", ")}`)] : []),
-      el("ul", {}, ...(diff.topMismatches ?? []).slice(0, 5).map((m) => el("li", {}, `${m.path}: ${m.count}`, ...(m.examples ?? []).slice(0, 2).map((e) => el("pre", {}, JSON.stringify(e)))))),
+      el("p", { "data-testid": "diff-summary" }, `${diff.compared} compared · ${diff.matched} matched · ${diff.mismatched} mismatched · ${diff.dropped} dropped`),
+      ...(diff.noisyPaths.length ? [el("p", { class: "noise" }, `Noise (not counted): ${diff.noisyPaths.map((n) => `${n.path} (${n.count})`).join(", ")}`)] : []),
+      el("ul", {}, ...diff.topMismatches.slice(0, 5).map((m) => el("li", {}, `${m.path}: ${m.count}`, ...m.examples.slice(0, 2).map((e) => el("pre", {}, JSON.stringify(e)))))),
     );
   }
 

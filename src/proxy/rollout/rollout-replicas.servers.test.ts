@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningRole } from "../../roles/run-role.ts";
+import { adminClient, idOf, keyedTraffic, movie, sharedDatabase, startProxyReplica, waitFor, type Traffic } from "../../testing/rollout-gateway.ts";
+import { ScriptedService } from "../../testing/scripted-service.ts";
+
+const serverUrl = process.env.DB_CONNECTION_STRING;
+
+interface Replica {
+  id: string;
+  role: RunningRole;
+  url: string;
+  admin: ReturnType<typeof adminClient>;
+  traffic?: Traffic;
+}
+
+// Tier `npm run test:servers` (real PostgreSQL): PGlite cannot be shared by two processes' worth of gateways.
+describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () => {
+  let database: Awaited<ReturnType<typeof sharedDatabase>>;
+  let legacy: ScriptedService;
+  let service: ScriptedService;
+  const replicas: Replica[] = [];
+
+  const startReplica = async (id: string): Promise<Replica> => {
+    const role = await startProxyReplica({
+      DB_CONNECTION_STRING: database.url,
+      MONOLITH_URL: legacy.url,
+      MOVIES_SERVICE_URL: service.url,
+      GATEWAY_REPLICA_ID: id,
+      GATEWAY_ROLLOUT_TICK_MS: "100",
+    });
+    const replica = { id, role, url: `http://127.0.0.1:${role.ports.gateway}`, admin: adminClient(`http://127.0.0.1:${role.ports.admin}`) };
+    replicas.push(replica);
+    return replica;
+  };
+  const leads = async (r: Replica) => /^gateway_rollout_leader 1$/m.test(await r.admin.metrics());
+  const percentOn = async (r: Replica) => {
+    const routes = (await r.admin.call("GET", "/admin/routes")).json.routes as { name: string; percent: number; gradual: boolean }[];
+    const movies = routes.find((x) => x.name === "movies")!;
+    return movies.gradual ? movies.percent : 100;
+  };
+
+  beforeAll(async () => {
+    database = await sharedDatabase(serverUrl!);
+    legacy = await new ScriptedService("monolith", (r) => ({ body: movie(idOf(r.path)) })).start();
+    service = await new ScriptedService("movies-service", (r) => ({ body: movie(idOf(r.path)) })).start();
+  });
+  afterAll(async () => {
+    for (const r of replicas) {
+      await r.traffic?.stop();
+      await r.role.stop().catch(() => {});
+    }
+    await Promise.all([legacy?.kill(), service?.kill()]);
+    await database?.drop();
+  });
+
+  it("has one leader; both apply every weight within 2 s; the other resumes when the leader dies; a restart resumes the stored state", async () => {
+    const [a, b] = [await startReplica("a"), await startReplica("b")];
+    a.traffic = keyedTraffic(a.url, 3);
+    b.traffic = keyedTraffic(b.url, 3);
+    // Started on one replica: the plan is stored, and one of the two leads it.
+    const starter = b;
+    const plan = {
+      steps: [{ shadow: true, percent: 0, duration: "200ms" }, { percent: 10, duration: "200ms" }, { percent: 30, duration: "200ms" }, { percent: 60, duration: "200ms" }, { percent: 100 }],
+      analysis: { interval: "150ms", window: "5s", minRequests: 5 },
+    };
+    expect([await leads(a), await leads(b)]).toEqual([false, false]);
+    expect((await starter.admin.call("PUT", "/admin/routes/movies/rollout", plan)).status).toBe(201);
+    expect(await waitFor(async () => [await leads(a), await leads(b)], (l) => l.filter(Boolean).length === 1)).toContain(true);
+
+    // When each replica first showed each weight.
+    const firstSeen = new Map<string, Map<number, number>>([["a", new Map()], ["b", new Map()]]);
+    const watch = async () => {
+      for (const r of replicas.filter((x) => x.id === "a" || x.id === "b")) {
+        if (!watching.alive.has(r.id)) continue;
+        const p = await percentOn(r).catch(() => undefined);
+        if (p !== undefined && !firstSeen.get(r.id)!.has(p)) firstSeen.get(r.id)!.set(p, Date.now());
+      }
+    };
+    const watching = { alive: new Set(["a", "b"]) };
+    // Until both replicas run at 30 % (the starter's delay is asserted below).
+    await waitFor(async () => (await watch(), [...firstSeen.values()].every((seen) => seen.has(30))), Boolean, 60_000, 20);
+    expect((await starter.admin.rollout()).state).toBe("progressing");
+
+    // The leader dies mid-rollout: its traffic stops, the other replica takes the lease and finishes.
+    const leader = (await leads(a)) ? a : b;
+    const survivor = leader === a ? b : a;
+    expect(await leads(survivor)).toBe(false);
+    await leader.traffic!.stop();
+    watching.alive.delete(leader.id);
+    await leader.role.stop();
+    const done = await waitFor(async () => (await watch(), await survivor.admin.rollout()), (r) => r.state !== "progressing", 60_000, 20);
+    expect(done).toMatchObject({ state: "promoted", percent: 100 });
+    // The dead leader moved the steps up to 30 %, the survivor the ones after.
+    expect(done.history.find((h: { percent: number }) => h.percent === 30).by).toBe(`rollout-analysis (${leader.id})`);
+    expect(done.history[0]).toMatchObject({ percent: 100, by: `rollout-analysis (${survivor.id})` });
+
+    // Both replicas applied every weight the leader set while both were up, within 2 s of each other.
+    for (const [percent, seenByLeader] of firstSeen.get(leader.id)!) {
+      const seenBySurvivor = firstSeen.get(survivor.id)!.get(percent);
+      expect(seenBySurvivor, `weight ${percent}`).toBeDefined();
+      expect(Math.abs(seenBySurvivor! - seenByLeader), `weight ${percent}`).toBeLessThanOrEqual(2_000);
+    }
+    expect([...firstSeen.get(leader.id)!.keys()]).toEqual(expect.arrayContaining([0, 10, 30]));
+    await survivor.traffic!.stop();
+    expect([...a.traffic.failed, ...b.traffic.failed]).toEqual([]);
+    expect([...a.traffic.movedBack, ...b.traffic.movedBack]).toEqual([]);
+
+    // A replica started again reads the stored rollout: promoted, the route fully on the service.
+    const again = await startReplica(leader.id);
+    const resumed = await waitFor(() => again.admin.rollout(), (r) => r.state === "promoted");
+    expect(resumed).toMatchObject({ state: "promoted", step: 4, percent: 100 });
+    expect(resumed.history.length).toBe(done.history.length);
+  }, 120_000);
+});
