@@ -42,6 +42,8 @@ const baseEnv = {
   KAFKA_PARTITIONS: positiveInt("a positive whole number").default(3),
   KAFKA_PUBLISH_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(3_000),
   OUTBOX_RELAY: flag.default(true),
+  // 0: a header nobody we trust wrote cannot name the client; README "Limits" gives each deployment's value.
+  TRUSTED_PROXY_HOPS: z.coerce.number({ error: "must be a whole number from 0 to 10" }).int("must be a whole number from 0 to 10").min(0, "must be a whole number from 0 to 10").max(10, "must be a whole number from 0 to 10").default(0),
   ...gatewayEnv,
   ...authEnv,
 };
@@ -94,6 +96,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   serverTimeouts: Readonly<ServerTimeouts>;
   admin: Readonly<AdminListener>;
+  /**
+   * Proxies between the client and this process whose X-Forwarded-For entries are believed (as
+   * Envoy's xff_num_trusted_hops): 0 means the socket's peer is the client.
+   */
+  trustedProxyHops: number;
   gateway: Readonly<GatewayConfig>;
   auth: Readonly<AuthConfig>;
 }
@@ -147,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     admin: Object.freeze({ port: e.ADMIN_PORT, host: e.ADMIN_HOST }),
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
     gateway: Object.freeze(gatewayConfig(e, settings)),
     auth: Object.freeze(authConfig(e)),
