@@ -24,8 +24,10 @@ const postJson = async (url: string, body: unknown, headers: Record<string, stri
 // What an ingress controller sends: the address it saw, appended to whatever the client claimed.
 const fromClient = (n: number) => ({ "x-forwarded-for": `203.0.113.${n}` });
 
+// Windows far longer than any test: a slow machine must not see a count expire halfway.
+const LONG_WINDOWS = { AUTH_LOGIN_WINDOW_SECONDS: "86400", AUTH_REGISTER_WINDOW_SECONDS: "86400" };
 // One attempt per address keeps the scrypt work small; the default of 20 behaves the same, 20 times over.
-const ONE_PER_ADDRESS = { AUTH_LOGIN_LIMIT_PER_ADDRESS: "1" };
+const ONE_PER_ADDRESS = { ...LONG_WINDOWS, AUTH_LOGIN_LIMIT_PER_ADDRESS: "1" };
 // Each login checks a scrypt hash: on a busy 2-core machine 22 of them take a while.
 const SLOW = 180_000;
 
@@ -75,7 +77,7 @@ describe("the client address behind the gateway (TRUSTED_PROXY_HOPS)", () => {
   });
 
   it("straight to a service (0 hops, the default) a forged X-Forwarded-For changes nothing", async () => {
-    const role = await startTestRole("auth", { AUTH_JWT_KEYS: TEST_KEYS, AUTH_LOGIN_LIMIT_PER_ADDRESS: "3" });
+    const role = await startTestRole("auth", { AUTH_JWT_KEYS: TEST_KEYS, ...LONG_WINDOWS, AUTH_LOGIN_LIMIT_PER_ADDRESS: "3" });
     try {
       const login = (n: number) => postJson(`http://127.0.0.1:${role.ports.auth}/api/auth/login`, anyLogin(), fromClient(n));
       for (const n of [1, 2, 3]) expectError(await login(n), 401, "UNAUTHORIZED", BAD_LOGIN);
@@ -88,7 +90,7 @@ describe("the client address behind the gateway (TRUSTED_PROXY_HOPS)", () => {
 
 describe("login limits", () => {
   let t: TestApp;
-  beforeAll(async () => void (t = await startTestApp(undefined, { AUTH_JWT_KEYS: TEST_KEYS })));
+  beforeAll(async () => void (t = await startTestApp(undefined, { AUTH_JWT_KEYS: TEST_KEYS, ...LONG_WINDOWS })));
   afterAll(() => t.close());
   // In process, the last X-Forwarded-For entry is the one our own gateway appended: the client.
   const login = (username: string, password: string, address: string) => t.call("POST", "/api/auth/login", { username, password }, { "x-forwarded-for": address });
@@ -102,7 +104,7 @@ describe("login limits", () => {
   });
 
   it("checks the address before the username: a spent address is refused for every username", async () => {
-    const spent = await startTestApp(undefined, { AUTH_JWT_KEYS: TEST_KEYS, AUTH_LOGIN_LIMIT_PER_ADDRESS: "2" });
+    const spent = await startTestApp(undefined, { AUTH_JWT_KEYS: TEST_KEYS, ...LONG_WINDOWS, AUTH_LOGIN_LIMIT_PER_ADDRESS: "2" });
     try {
       const attempt = (username: string, address: string) => spent.call("POST", "/api/auth/login", { username, password: "x" }, { "x-forwarded-for": address });
       expectError(await attempt("limits_a", "198.51.100.7"), 401, "UNAUTHORIZED");
@@ -126,7 +128,7 @@ describe("login limits", () => {
 
 describe("registration", () => {
   it("is limited per client address, with Retry-After", async () => {
-    const t = await startTestApp(undefined, { AUTH_JWT_KEYS: TEST_KEYS, AUTH_REGISTER_LIMIT_PER_ADDRESS: "2" });
+    const t = await startTestApp(undefined, { AUTH_JWT_KEYS: TEST_KEYS, ...LONG_WINDOWS, AUTH_REGISTER_LIMIT_PER_ADDRESS: "2" });
     try {
       const register = (name: string, address: string) =>
         t.call("POST", "/api/auth/register", { username: name, email: `${name}@limits.example`, password: PASSWORD }, { "x-forwarded-for": address });
