@@ -16,6 +16,8 @@ const postgresUrl = z
     message: "must be a postgres:// or postgresql:// URL",
   });
 
+const HOPS = "must be a whole number from 0 to 10";
+
 // Empty strings count as unset: `FOO=` in a shell or a compose file means "no value".
 const baseEnv = {
   PORT: port.optional(),
@@ -42,8 +44,8 @@ const baseEnv = {
   KAFKA_PARTITIONS: positiveInt("a positive whole number").default(3),
   KAFKA_PUBLISH_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(3_000),
   OUTBOX_RELAY: flag.default(true),
-  // 0: a header nobody we trust wrote cannot name the client; README "Limits" gives each deployment's value.
-  TRUSTED_PROXY_HOPS: z.coerce.number({ error: "must be a whole number from 0 to 10" }).int("must be a whole number from 0 to 10").min(0, "must be a whole number from 0 to 10").max(10, "must be a whole number from 0 to 10").default(0),
+  // 0 by default: a header written by nobody we trust never names the client. README "Limits" gives each deployment's value.
+  TRUSTED_PROXY_HOPS: z.coerce.number({ error: HOPS }).int(HOPS).min(0, HOPS).max(10, HOPS).default(0),
   ...gatewayEnv,
   ...authEnv,
 };

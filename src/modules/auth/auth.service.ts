@@ -14,7 +14,7 @@ import { scryptPasswords, type Passwords } from "./password.ts";
 const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
 // One message for every failed login: it must not tell a wrong password from an unknown user.
 const BAD_LOGIN = "username or password is wrong";
-// One message whichever of the two is taken: the reply never says that an email is registered.
+// For a taken email (or both): it names neither, so no reply confirms which email is registered.
 const TAKEN = "username or email is already registered; choose another username, or log in if the account is yours";
 
 /** AuthApi over this process's database; users are created and found through the users port. */
