@@ -31,7 +31,8 @@ const url = (name) => `http://127.0.0.1:${ports[name]}`;
 // One signing key for the whole topology: the gateway verifies what the monolith's auth module signs.
 const jwtKeys = env.AUTH_JWT_KEYS ?? `topology:${randomBytes(32).toString("base64url")}`;
 // ADMIN_PORT 0: every role has an admin listener; only the gateway's is at a known port here.
-const shared = { PATH: env.PATH, HOST: "127.0.0.1", ADMIN_PORT: "0", DB_CONNECTION_STRING: env.DB_CONNECTION_STRING, KAFKA_BROKERS: env.KAFKA_BROKERS, AUTH_JWT_KEYS: jwtKeys, LOG_LEVEL: env.LOG_LEVEL ?? "info" };
+// TRUSTED_PROXY_HOPS: the roles sit behind the gateway, as in docker-compose.yml (the gateway reads none).
+const shared = { PATH: env.PATH, HOST: "127.0.0.1", ADMIN_PORT: "0", DB_CONNECTION_STRING: env.DB_CONNECTION_STRING, KAFKA_BROKERS: env.KAFKA_BROKERS, AUTH_JWT_KEYS: jwtKeys, LOG_LEVEL: env.LOG_LEVEL ?? "info", TRUSTED_PROXY_HOPS: "1" };
 
 // Each process gets only what it needs: the environment is the placement.
 const processes = {

@@ -32,11 +32,14 @@ export const authEnv = {
   AUTH_REFRESH_TTL_SECONDS: positiveInt("a positive number of seconds").default(30 * 24 * 3600),
   AUTH_LOGIN_LIMIT_PER_USER: positiveInt("a positive whole number").default(5),
   AUTH_LOGIN_LIMIT_PER_ADDRESS: positiveInt("a positive whole number").default(20),
+  AUTH_LOGIN_LIMIT_PER_ACCOUNT: positiveInt("a positive whole number").default(100),
   AUTH_LOGIN_WINDOW_SECONDS: positiveInt("a positive number of seconds").default(60),
   AUTH_ADMIN_USERNAMES: z
     .string()
     .transform((v) => v.split(",").map((name) => name.trim().toLowerCase()).filter((name) => name !== ""))
     .optional(),
+  AUTH_REGISTER_LIMIT_PER_ADDRESS: positiveInt("a positive whole number").default(10),
+  AUTH_REGISTER_WINDOW_SECONDS: positiveInt("a positive number of seconds").default(3600),
   GATEWAY_REQUIRE_AUTH: z
     .string()
     .refine((v) => /^(all|[a-z]+(,[a-z]+)*)$/.test(v.replace(/\s/g, "")), "must be `all` or a comma list of route names")
@@ -46,9 +49,19 @@ export const authEnv = {
 
 type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 
-/** Login attempts allowed per username and per client address within one window. */
+/** Login attempts allowed within one window; a success clears the two per-username counts. */
 export interface LoginLimits {
+  /** Attempts at one username from one client address. */
   perUser: number;
+  /** Attempts from one client address, whatever the username. */
+  perAddress: number;
+  /** Attempts at one username from every address together: a ceiling only many addresses reach. */
+  perAccount: number;
+  windowSeconds: number;
+}
+
+/** Registrations allowed from one client address within one window. */
+export interface RegisterLimits {
   perAddress: number;
   windowSeconds: number;
 }
@@ -62,6 +75,7 @@ export interface AuthConfig {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   loginLimit: LoginLimits;
+  registerLimit: RegisterLimits;
   /** Route names whose requests need a valid bearer token, in the gateway and every role; `all` expanded to every closable route. */
   requireAuth: string[];
   /** Usernames (lower case) whose tokens carry the `admin` role, whatever their stored role: the bootstrap of the first admin. */
@@ -76,7 +90,13 @@ export function authConfig(e: AuthEnv): AuthConfig {
     audience: e.AUTH_AUDIENCE,
     accessTtlSeconds: e.AUTH_ACCESS_TTL_SECONDS,
     refreshTtlSeconds: e.AUTH_REFRESH_TTL_SECONDS,
-    loginLimit: { perUser: e.AUTH_LOGIN_LIMIT_PER_USER, perAddress: e.AUTH_LOGIN_LIMIT_PER_ADDRESS, windowSeconds: e.AUTH_LOGIN_WINDOW_SECONDS },
+    loginLimit: {
+      perUser: e.AUTH_LOGIN_LIMIT_PER_USER,
+      perAddress: e.AUTH_LOGIN_LIMIT_PER_ADDRESS,
+      perAccount: e.AUTH_LOGIN_LIMIT_PER_ACCOUNT,
+      windowSeconds: e.AUTH_LOGIN_WINDOW_SECONDS,
+    },
+    registerLimit: { perAddress: e.AUTH_REGISTER_LIMIT_PER_ADDRESS, windowSeconds: e.AUTH_REGISTER_WINDOW_SECONDS },
     requireAuth: e.GATEWAY_REQUIRE_AUTH ?? [],
     adminUsernames: e.AUTH_ADMIN_USERNAMES ?? [],
   };

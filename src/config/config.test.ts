@@ -63,6 +63,11 @@ describe("loadConfig", () => {
     ["ADMIN_TOKEN", "change-me-to-something-long", "ADMIN_TOKEN: is a placeholder"],
     ["AUTH_JWT_KEYS", "replace-me:change-this-signing-secret-to-32-or-more-characters", "AUTH_JWT_KEYS: holds a placeholder secret"],
     ["AUTH_JWT_KEYS", `k1:${"a".repeat(40)}`, "AUTH_JWT_KEYS: holds a placeholder secret"],
+    ["TRUSTED_PROXY_HOPS", "-1", "TRUSTED_PROXY_HOPS: must be a whole number from 0 to 10"],
+    ["TRUSTED_PROXY_HOPS", "1.5", "TRUSTED_PROXY_HOPS: must be a whole number from 0 to 10"],
+    ["TRUSTED_PROXY_HOPS", "all", "TRUSTED_PROXY_HOPS: must be a whole number from 0 to 10"],
+    ["AUTH_LOGIN_LIMIT_PER_ACCOUNT", "0", "AUTH_LOGIN_LIMIT_PER_ACCOUNT: must be a positive whole number"],
+    ["AUTH_REGISTER_LIMIT_PER_ADDRESS", "ten", "AUTH_REGISTER_LIMIT_PER_ADDRESS: must be a positive whole number"],
   ])("rejects %s=%s naming the variable and what it allows", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

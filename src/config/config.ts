@@ -16,6 +16,8 @@ const postgresUrl = z
     message: "must be a postgres:// or postgresql:// URL",
   });
 
+const HOPS = "must be a whole number from 0 to 10";
+
 // Empty strings count as unset: `FOO=` in a shell or a compose file means "no value".
 const baseEnv = {
   PORT: port.optional(),
@@ -42,6 +44,8 @@ const baseEnv = {
   KAFKA_PARTITIONS: positiveInt("a positive whole number").default(3),
   KAFKA_PUBLISH_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(3_000),
   OUTBOX_RELAY: flag.default(true),
+  // 0 by default: a header written by nobody we trust never names the client. README "Limits" gives each deployment's value.
+  TRUSTED_PROXY_HOPS: z.coerce.number({ error: HOPS }).int(HOPS).min(0, HOPS).max(10, HOPS).default(0),
   ...gatewayEnv,
   ...authEnv,
 };
@@ -94,6 +98,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   serverTimeouts: Readonly<ServerTimeouts>;
   admin: Readonly<AdminListener>;
+  /**
+   * Proxies between the client and this process whose X-Forwarded-For entries are believed (as
+   * Envoy's xff_num_trusted_hops): 0 means the socket's peer is the client.
+   */
+  trustedProxyHops: number;
   gateway: Readonly<GatewayConfig>;
   auth: Readonly<AuthConfig>;
 }
@@ -150,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     admin: Object.freeze({ port: e.ADMIN_PORT, host: e.ADMIN_HOST }),
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
     gateway: Object.freeze(gatewayConfig(e, settings)),
     auth: Object.freeze({ ...authConfig(e), requireAuth }),

@@ -196,6 +196,25 @@ describe("the chart's secrets", () => {
   });
 });
 
+describe("the client address (TRUSTED_PROXY_HOPS)", () => {
+  const hopsOf = (objects: K8sObject[]) =>
+    Object.fromEntries(
+      objects
+        .filter((o) => o.kind === "Deployment")
+        .map((d) => [d.metadata.name.replace(/^demo-cinemaabyss-/, ""), d.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "TRUSTED_PROXY_HOPS")?.value]),
+    );
+
+  it("trusts the ingress controller and the gateway behind an ingress, the ingress alone in the all-in-one", () => {
+    expect(hopsOf(render())).toEqual({ gateway: undefined, monolith: "2", movies: "2", events: "2" });
+    expect(hopsOf(render("--set", "services.allInOne.enabled=true"))).toMatchObject({ "all-in-one": "1", monolith: "2" });
+  });
+
+  it("trusts only the gateway when there is no ingress, and what the values say otherwise", () => {
+    expect(hopsOf(render("--set", "ingress.enabled=false"))).toMatchObject({ monolith: "1", gateway: undefined });
+    expect(hopsOf(render("--set", "ingress.trustedHops=2"))).toMatchObject({ monolith: "3" });
+  });
+});
+
 describe("the plain manifests", () => {
   it("are the chart rendered with its default values (run scripts/render-manifests.sh after a chart change)", () => {
     const run = spawnSync("scripts/render-manifests.sh", ["--print"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });

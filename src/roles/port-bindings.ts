@@ -3,6 +3,7 @@ import type { Config } from "../config/config.ts";
 import { EVENT_BUS, type EventBus } from "../adapters/bus/event-bus.ts";
 import { DATABASE, type Database } from "../adapters/db/database.ts";
 import { RemoteClient } from "../adapters/http-client/remote-client.ts";
+import { TRUSTED_PROXY_HOPS } from "../adapters/http-server/client-address.ts";
 
 /** Where each module runs, seen from this process: "in-process", or the URL of its service. */
 export type Placement = Record<string, string>;
@@ -33,6 +34,7 @@ export function bindPorts(
   const clients: RemoteClient[] = [];
   c.register(DATABASE, { useValue: db });
   c.register(EVENT_BUS, { useValue: bus });
+  c.register(TRUSTED_PROXY_HOPS, { useValue: config.trustedProxyHops });
   for (const { module } of config.modules) {
     const url = where[module.name] ?? "in-process";
     // One client per module: its ports share the connection pool to its service.

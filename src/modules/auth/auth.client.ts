@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RemoteClient } from "../../adapters/http-client/remote-client.ts";
+import type { ClientOrigin } from "../../adapters/http-server/client-address.ts";
 import { User } from "../users/index.ts";
 import { type AuthApi, type LoginInput, type RefreshInput, type RegisterInput, TokenReply } from "./auth.contract.ts";
 
@@ -7,13 +8,13 @@ import { type AuthApi, type LoginInput, type RefreshInput, type RegisterInput, T
 export class AuthClient implements AuthApi {
   constructor(private readonly http: RemoteClient) {}
 
-  register(input: RegisterInput): Promise<User> {
-    return this.http.call("POST", "/api/auth/register", User, input);
+  // The client reaches the auth service in X-Forwarded-For, from which its limiters pick it.
+  register(input: RegisterInput, client: ClientOrigin): Promise<User> {
+    return this.http.call("POST", "/api/auth/register", User, input, forwardedFor(client));
   }
 
-  // The caller's address reaches the auth service as X-Forwarded-For, which its limiter reads.
-  login(input: LoginInput, clientAddress: string | undefined): Promise<TokenReply> {
-    return this.http.call("POST", "/api/auth/login", TokenReply, input, clientAddress ? { "x-forwarded-for": clientAddress } : {});
+  login(input: LoginInput, client: ClientOrigin): Promise<TokenReply> {
+    return this.http.call("POST", "/api/auth/login", TokenReply, input, forwardedFor(client));
   }
 
   refresh(input: RefreshInput): Promise<TokenReply> {
@@ -28,3 +29,5 @@ export class AuthClient implements AuthApi {
     return this.http.call("GET", "/api/auth/me", User, undefined, { authorization: `Bearer ${accessToken}` });
   }
 }
+
+const forwardedFor = (client: ClientOrigin): Record<string, string> => (client.forwardedFor ? { "x-forwarded-for": client.forwardedFor } : {});

@@ -39,6 +39,10 @@ describe("register, login, me", () => {
     ["a short password", "short", "password: must be at least 10 characters"],
     ["a repeated character", "aaaaaaaaaaaa", "password: must not be one or two characters repeated"],
     ["no password", undefined, "password: is required"],
+    ["a common password", "password123", "password: is too easy to guess"],
+    ["a keyboard run", "qwertyuiop", "password: is too easy to guess"],
+    ["a light variation of a common one", "iloveyou123", "password: is too easy to guess"],
+    ["the username and a year", "auth_weak2024", "password: is too easy to guess"],
   ])("refuses %s with 400 and creates nobody", async (_what, password, message) => {
     const reply = await t.call("POST", "/api/auth/register", { username: "auth_weak", email: "weak@auth.example", password });
     expectError(reply, 400, "INVALID_INPUT", expect.stringContaining(message));

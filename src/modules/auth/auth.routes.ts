@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { clientAddress } from "../../adapters/http-server/client-address.ts";
+import { clientOrigin } from "../../adapters/http-server/client-address.ts";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { bearerToken } from "../../adapters/tokens/access-tokens.ts";
@@ -13,7 +13,7 @@ const register = createRoute({
   tags: ["auth"],
   summary: "Register a user with a password",
   request: { body: jsonBody(RegisterInput) },
-  responses: { 201: jsonReply("The created user", User), ...errorResponses(400, 409) },
+  responses: { 201: jsonReply("The created user", User), ...errorResponses(400, 409, 429) },
 });
 
 const login = createRoute({
@@ -51,11 +51,11 @@ const me = createRoute({
   responses: { 200: jsonReply("The user", Me), ...errorResponses(401) },
 });
 
-/** /api/auth over any AuthApi. */
-export function authRoutes(auth: AuthApi) {
+/** /api/auth over any AuthApi; `trustedHops` says which X-Forwarded-For entry is the client (TRUSTED_PROXY_HOPS). */
+export function authRoutes(auth: AuthApi, trustedHops: number) {
   return createRouter()
-    .openapi(register, async (c) => c.json(await auth.register(c.req.valid("json")), 201))
-    .openapi(login, async (c) => c.json(await auth.login(c.req.valid("json"), clientAddress(c)), 200))
+    .openapi(register, async (c) => c.json(await auth.register(c.req.valid("json"), clientOrigin(c, trustedHops)), 201))
+    .openapi(login, async (c) => c.json(await auth.login(c.req.valid("json"), clientOrigin(c, trustedHops)), 200))
     .openapi(refresh, async (c) => c.json(await auth.refresh(c.req.valid("json")), 200))
     .openapi(logout, async (c) => {
       await auth.logout(c.req.valid("json"));

@@ -7,12 +7,16 @@ import { AppError } from "../../contracts/app-error.ts";
 import type { User, UsersApi } from "../users/index.ts";
 import type { AuthApi, LoginInput, RefreshInput, RegisterInput, TokenReply } from "./auth.contract.ts";
 import { credentials, refreshTokens } from "./auth.tables.ts";
-import type { LoginLimiter } from "./login-limiter.ts";
-import { decoyHash, hashPassword, verifyPassword } from "./password.ts";
+import type { ClientOrigin } from "../../adapters/http-server/client-address.ts";
+import type { LoginLimiter, RegistrationLimiter } from "./login-limiter.ts";
+import { GUESSABLE_PASSWORD, isStrongEnough } from "./password-strength.ts";
+import { scryptPasswords, type Passwords } from "./password.ts";
 
 const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
 // One message for every failed login: it must not tell a wrong password from an unknown user.
 const BAD_LOGIN = "username or password is wrong";
+// For a taken email (or both): it names neither, so no reply confirms which email is registered.
+const TAKEN = "username or email is already registered; choose another username, or log in if the account is yours";
 
 /** AuthApi over this process's database; users are created and found through the users port. */
 export class AuthService implements AuthApi {
@@ -21,25 +25,37 @@ export class AuthService implements AuthApi {
     private readonly users: UsersApi,
     private readonly tokens: AccessTokens,
     private readonly limiter: LoginLimiter,
+    private readonly registrations: RegistrationLimiter,
     private readonly refreshTtlSeconds: number,
     /** Lower-case usernames whose tokens say `admin` (AUTH_ADMIN_USERNAMES). */
     private readonly adminUsernames: readonly string[] = [],
+    private readonly passwords: Passwords = scryptPasswords,
   ) {}
 
-  async register(input: RegisterInput): Promise<User> {
+  // Cheapest refusal first: the limit, then a taken name (two lookups), then a guessable password,
+  // and only then the deliberately slow hash. A flood of taken names costs no hashing.
+  async register(input: RegisterInput, client: ClientOrigin): Promise<User> {
+    await this.registrations.attempt(client.address);
     const { password, ...fields } = input;
-    const passwordHash = await hashPassword(password);
-    const user = await this.users.create(fields);
+    await this.refuseTaken(fields.username, fields.email);
+    if (!(await isStrongEnough(password, [fields.username, fields.email.split("@")[0] ?? ""]))) throw AppError.invalid(GUESSABLE_PASSWORD);
+    const passwordHash = await this.passwords.hash(password);
+    const user = await this.users.create(fields).catch(async (error: unknown) => {
+      // Taken meanwhile by a concurrent registration: the same reply as when checked above.
+      if (error instanceof AppError && error.code === "CONFLICT") await this.refuseTaken(fields.username, fields.email, true);
+      throw error;
+    });
     await this.db.insert(credentials).values({ userId: user.id, passwordHash });
     return user;
   }
 
-  async login(input: LoginInput, clientAddress: string | undefined): Promise<TokenReply> {
-    await this.limiter.attempt(input.username, clientAddress);
+  async login(input: LoginInput, client: ClientOrigin): Promise<TokenReply> {
+    await this.limiter.attempt(input.username, client.address);
     const user = await this.users.findByLogin(input.username);
     const [stored] = user ? await this.db.select().from(credentials).where(eq(credentials.userId, user.id)) : [];
-    const matches = await verifyPassword(input.password, stored?.passwordHash ?? (await decoyHash()));
+    const matches = await this.passwords.verify(input.password, stored?.passwordHash ?? (await this.passwords.decoy()));
     if (!user || !stored || !matches) throw AppError.unauthorized(BAD_LOGIN);
+    await this.limiter.succeeded(input.username, client.address);
     return this.issue(user, stored.role, randomUUID());
   }
 
@@ -94,6 +110,16 @@ export class AuthService implements AuthApi {
       expiresAt: new Date(Date.now() + this.refreshTtlSeconds * 1000),
     });
     return { access_token: await this.tokens.sign(String(user.id), role), refresh_token: refreshToken, token_type: "Bearer", expires_in: this.tokens.ttlSeconds };
+  }
+
+  /**
+   * CONFLICT when the username or the email is taken. A taken username is named (usernames are
+   * public, and the user needs to pick another); a taken email gets the generic reply.
+   */
+  private async refuseTaken(username: string, email: string, taken = false): Promise<void> {
+    const [byName, byEmail] = await Promise.all([this.users.findByLogin(username), this.users.findByLogin(email)]);
+    if (byName && byName.username.toLowerCase() === username.trim().toLowerCase()) throw AppError.conflict(`username '${username}' is already taken`);
+    if (byName || byEmail || taken) throw AppError.conflict(TAKEN);
   }
 
   private async revokeFamily(familyId: string): Promise<void> {

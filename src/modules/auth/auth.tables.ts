@@ -1,4 +1,4 @@
-import { index, integer, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgSchema, text, timestamp, varchar } from "drizzle-orm/pg-core";
 
 export const authSchema = pgSchema("auth");
 
@@ -29,4 +29,18 @@ export const refreshTokens = authSchema.table(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("refresh_tokens_family_idx").on(t.familyId)],
+);
+
+/**
+ * Rate-limit counters shared by every replica (rate-limiter-flexible's PostgreSQL store, whose
+ * columns these are): one row per limiter and key, dropped once its window is an hour old.
+ */
+export const rateLimits = authSchema.table(
+  "rate_limits",
+  {
+    key: varchar("key", { length: 255 }).primaryKey(),
+    points: integer("points").notNull().default(0),
+    expire: bigint("expire", { mode: "number" }),
+  },
+  (t) => [index("rate_limits_expire_idx").on(t.expire)],
 );

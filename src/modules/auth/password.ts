@@ -31,3 +31,13 @@ export function decoyHash(): Promise<string> {
   decoy ??= hashPassword(randomBytes(16).toString("hex"));
   return decoy;
 }
+
+/** Hashing and checking passwords: a seam so a test can count the hashes a request costs. */
+export interface Passwords {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+  /** A hash to check against when the user does not exist, so both cost the same. */
+  decoy(): Promise<string>;
+}
+
+export const scryptPasswords: Passwords = { hash: hashPassword, verify: verifyPassword, decoy: decoyHash };
