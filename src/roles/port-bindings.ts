@@ -34,6 +34,9 @@ export function bindPorts(
   c.register(DATABASE, { useValue: db });
   c.register(EVENT_BUS, { useValue: bus });
   for (const { module } of config.modules) {
+    for (const adapter of module.adapters ?? []) {
+      c.register(adapter.token as InjectionToken<unknown>, { useFactory: instanceCachingFactory(() => adapter.open(config)) });
+    }
     const url = where[module.name] ?? "in-process";
     // One client per module: its ports share the connection pool to its service.
     const http = url === "in-process" ? undefined : new RemoteClient(`${module.name}-service`, url);

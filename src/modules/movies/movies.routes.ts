@@ -4,6 +4,14 @@ import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/
 import { idParam, requiredIdParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
 import { Movie, MovieInput, type MoviesApi } from "./movies.contract.ts";
+import { publicUrl } from "./content/public-url.ts";
+import type { Context } from "hono";
+import type { AppEnv } from "../../adapters/http-server/app-env.ts";
+
+/** The movie as the client can follow its poster URL. */
+function linked(movie: Movie, c: Context<AppEnv>): Movie {
+  return movie.poster_url === undefined ? movie : { ...movie, poster_url: publicUrl(movie.poster_url, c) };
+}
 
 const listOrGet = createRoute({
   method: "get",
@@ -40,8 +48,8 @@ export function moviesRoutes(movies: MoviesApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
       const { id, ...page } = c.req.valid("query");
-      return c.json(id === undefined ? await movies.list(page) : await movies.get(id), 200);
+      return c.json(id === undefined ? (await movies.list(page)).map((m) => linked(m, c)) : linked(await movies.get(id), c), 200);
     })
-    .openapi(getOne, async (c) => c.json(await movies.get(c.req.valid("param").id), 200))
+    .openapi(getOne, async (c) => c.json(linked(await movies.get(c.req.valid("param").id), c), 200))
     .openapi(create, async (c) => c.json(await movies.create(c.req.valid("json")), 201));
 }

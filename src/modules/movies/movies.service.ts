@@ -11,14 +11,26 @@ import { movieGenres, movies } from "./movies.tables.ts";
 const columns = { id: movies.id, title: movies.title, description: movies.description, rating: movies.rating };
 type MovieRow = { id: number; title: string; description: string; rating: number };
 
-// Keys in the legacy order, so replies read the same as the old monolith's.
-function toMovie(row: MovieRow, genres: string[]): Movie {
-  return { id: row.id, title: row.title, description: row.description, genres, rating: row.rating };
+// Keys in the legacy order, so replies read the same as the old monolith's; poster_url only when there is one.
+function toMovie(row: MovieRow, genres: string[], posterUrl?: string): Movie {
+  const movie: Movie = { id: row.id, title: row.title, description: row.description, genres, rating: row.rating };
+  if (posterUrl !== undefined) movie.poster_url = posterUrl;
+  return movie;
 }
+
+/** Where the movies' ready posters can be downloaded (the content service); none without content. */
+export interface PosterLinks {
+  posterUrls(movieIds: number[]): Promise<Map<number, string>>;
+}
+
+const noPosters: PosterLinks = { posterUrls: async () => new Map() };
 
 /** MoviesApi over this process's database. */
 export class MoviesService implements MoviesApi {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly posters: PosterLinks = noPosters,
+  ) {}
 
   async list(page: Page): Promise<Movie[]> {
     return this.withGenres(await paginate(this.db.select(columns).from(movies).orderBy(movies.id).$dynamic(), page));
@@ -47,9 +59,10 @@ export class MoviesService implements MoviesApi {
     });
   }
 
-  /** One query for the genres of all the rows, however many there are. */
+  /** One query for the genres of all the rows and one for their posters, however many rows there are. */
   private async withGenres(rows: MovieRow[]): Promise<Movie[]> {
     if (rows.length === 0) return [];
+    const posters = await this.posters.posterUrls(rows.map((r) => r.id));
     const genreRows = await this.db
       .select({ movieId: movieGenres.movieId, genre: movieGenres.genre })
       .from(movieGenres)
@@ -61,6 +74,6 @@ export class MoviesService implements MoviesApi {
       list.push(genre);
       genresOf.set(movieId, list);
     }
-    return rows.map((row) => toMovie(row, genresOf.get(row.id) ?? []));
+    return rows.map((row) => toMovie(row, genresOf.get(row.id) ?? [], posters.get(row.id)));
   }
 }
