@@ -9,6 +9,8 @@ export const contentKinds = {
 
 export type ContentKind = keyof typeof contentKinds;
 
+const allTypes = [...contentKinds.poster.types, ...contentKinds.trailer.types] as const;
+
 const sha256Base64 = z
   .string()
   .regex(/^[A-Za-z0-9+/]{43}=$/, "must be a base64 SHA-256 digest (44 characters)")
@@ -18,8 +20,12 @@ export const ContentUploadRequest = z
   .object(
     {
       kind: z.enum(["poster", "trailer"], { error: "must be poster or trailer" }),
-      content_type: z.string({ error: "must be a string" }).max(100, "must be at most 100 characters"),
-      size: z.number({ error: "must be a number" }).int("must be a whole number").positive("must be a positive number of bytes"),
+      content_type: z.enum(allTypes, { error: `must be one of ${allTypes.join(", ")}` }),
+      size: z
+        .number({ error: "must be a number" })
+        .int("must be a whole number")
+        .positive("must be a positive number of bytes")
+        .max(contentKinds.trailer.maxBytes, `must be at most ${contentKinds.trailer.maxBytes} bytes`),
       sha256: sha256Base64.optional(),
     },
     { error: "must be a JSON object" },

@@ -15,7 +15,7 @@ const start = createRoute({
   tags: ["content"],
   summary: "Start an upload of a poster or a trailer: answers the URL to PUT the bytes to",
   request: { params: movieParams, body: jsonBody(ContentUploadRequest) },
-  responses: { 201: jsonReply("The pending upload", ContentUpload), ...errorResponses(400, 404) },
+  responses: { 201: jsonReply("The pending upload", ContentUpload), ...errorResponses(400, 404, 503) },
 });
 
 const complete = createRoute({
@@ -33,7 +33,7 @@ const list = createRoute({
   tags: ["content"],
   summary: "The movie's ready content, with short-lived download URLs",
   request: { params: movieParams },
-  responses: { 200: jsonReply("Ready content, oldest first", ContentList), ...errorResponses(400, 404) },
+  responses: { 200: jsonReply("Ready content, oldest first", ContentList), ...errorResponses(400, 404, 503) },
 });
 
 const remove = createRoute({
