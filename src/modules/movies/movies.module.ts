@@ -5,15 +5,15 @@ import { MoviesClient } from "./movies.client.ts";
 import { moviesRoutes } from "./movies.routes.ts";
 import { MoviesService } from "./movies.service.ts";
 import { moviesSchema } from "./movies.tables.ts";
-import { CONTENT_STORE, type ContentStore } from "./content/content-store.ts";
+import { CONTENT_STORE, type ContentStore } from "./content/stores/content-store.ts";
 import { MOVIE_CONTENT_API, type MovieContentApi } from "./content/content.contract.ts";
 import { MovieContentClient } from "./content/content.client.ts";
 import { contentRoutes } from "./content/content.routes.ts";
 import { MovieContentService } from "./content/content.service.ts";
 import { runContentCleanup } from "./content/content-cleanup.ts";
-import { FILE_STORE_PATH, FileContentStore } from "./content/file-content-store.ts";
-import { fileStoreRoutes } from "./content/file-store.routes.ts";
-import { openContentStore } from "./content/open-content-store.ts";
+import { FILE_STORE_PATH, FileContentStore } from "./content/stores/file-content-store.ts";
+import { fileStoreRoutes } from "./content/stores/file-store.routes.ts";
+import { openContentStore } from "./content/stores/open-content-store.ts";
 
 const contentStore: AdapterBinding<ContentStore> = {
   token: CONTENT_STORE,

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outboxMessages } from "../../../adapters/outbox/outbox.tables.ts";
 import type { RunningRole } from "../../../roles/run-role.ts";
 import { startTestRole } from "../../../testing/test-platform.ts";
-import { CONTENT_STORE } from "./content-store.ts";
-import { contentKey } from "./content-store.ts";
+import { CONTENT_STORE } from "./stores/content-store.ts";
+import { contentKey } from "./stores/content-store.ts";
 import { ContentItem, ContentList, ContentUpload } from "./content.contract.ts";
 import { MovieContentService } from "./content.service.ts";
-import { openContentStore } from "./open-content-store.ts";
+import { openContentStore } from "./stores/open-content-store.ts";
 
 const MB = 1024 * 1024;
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("base64");

@@ -5,10 +5,10 @@ import { AppError } from "../../../contracts/app-error.ts";
 import { implementationsOf } from "../../../testing/port-implementations.ts";
 import type { Platform } from "../../../roles/platform.ts";
 import { MOVIES_API } from "../movies.contract.ts";
-import { CONTENT_STORE } from "./content-store.ts";
+import { CONTENT_STORE } from "./stores/content-store.ts";
 import { MOVIE_CONTENT_API, type MovieContentApi } from "./content.contract.ts";
 import { MovieContentClient } from "./content.client.ts";
-import { FileContentStore } from "./file-content-store.ts";
+import { FileContentStore } from "./stores/file-content-store.ts";
 
 describe.each(implementationsOf(MOVIE_CONTENT_API, "movies", "movies", (http) => new MovieContentClient(http)))("MovieContentApi (%s)", (_name, start) => {
   let api: MovieContentApi;

@@ -7,7 +7,7 @@ import { newDomainEvent } from "../../../contracts/domain-event.ts";
 import type { ContentConfig } from "../../../config/content-config.ts";
 import { movieContent, movies } from "../movies.tables.ts";
 import type { ContentItem, ContentUpload, ContentUploadRequest, MovieContentApi } from "./content.contract.ts";
-import { contentKey, type ContentStore } from "./content-store.ts";
+import { contentKey, type ContentStore } from "./stores/content-store.ts";
 
 type ContentRow = typeof movieContent.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { AppError } from "../../../contracts/app-error.ts";
-import type { ContentStoreConfig } from "../../../config/content-config.ts";
+import { AppError } from "../../../../contracts/app-error.ts";
+import type { ContentStoreConfig } from "../../../../config/content-config.ts";
 import type { ContentStore, SignedUrl, StoredObject, UploadTarget } from "./content-store.ts";
 
 type S3Settings = Extract<ContentStoreConfig, { kind: "s3" }>;

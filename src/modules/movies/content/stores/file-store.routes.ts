@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { Hono } from "hono";
-import type { AppEnv } from "../../../adapters/http-server/app-env.ts";
-import { AppError } from "../../../contracts/app-error.ts";
+import type { AppEnv } from "../../../../adapters/http-server/app-env.ts";
+import { AppError } from "../../../../contracts/app-error.ts";
 import { FILE_STORE_PATH, type FileContentStore } from "./file-content-store.ts";
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AppError } from "../../../contracts/app-error.ts";
+import { AppError } from "../../../../contracts/app-error.ts";
 import { FILE_STORE_PATH, FileContentStore } from "./file-content-store.ts";
 
 let dir: string;

@@ -6,7 +6,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createWriteStream } from "node:fs";
 import type { Readable } from "node:stream";
-import { AppError } from "../../../contracts/app-error.ts";
+import { AppError } from "../../../../contracts/app-error.ts";
 import type { ContentStore, SignedUrl, StoredObject, UploadTarget } from "./content-store.ts";
 import { sign, verify, type SignedFields } from "./signed-url.ts";
 

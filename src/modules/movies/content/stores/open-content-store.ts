@@ -1,4 +1,4 @@
-import type { ContentConfig } from "../../../config/content-config.ts";
+import type { ContentConfig } from "../../../../config/content-config.ts";
 import type { ContentStore } from "./content-store.ts";
 import { FileContentStore } from "./file-content-store.ts";
 import { S3ContentStore } from "./s3-content-store.ts";
