@@ -28,7 +28,7 @@ fetch() {
   command -v go >/dev/null || { echo "Go is needed to build MinIO" >&2; exit 1; }
   mkdir -p "$BIN_DIR"
   echo "building MinIO $VERSION with go install into $BIN_DIR (once; several minutes)" >&2
-  GOBIN="$BIN_DIR" GOFLAGS=-trimpath nice -n 10 go install "github.com/minio/minio@$VERSION" >&2
+  GOBIN="$BIN_DIR" nice -n 10 go install "github.com/minio/minio@$VERSION" >&2
 }
 
 is_up() {
