@@ -2,6 +2,7 @@ import { z } from "zod";
 import { flag, port, positiveInt } from "./env-values.ts";
 import { gatewayConfig, gatewayEnv, type GatewayConfig } from "./gateway-config.ts";
 import { authConfig, authEnv, type AuthConfig } from "./auth-config.ts";
+import { contentConfig, contentEnv, type ContentConfig } from "./content-config.ts";
 import { moduleEnv, moduleSettings, type ModuleSettings } from "./module-env.ts";
 import { checkRegistry, type ModuleDescriptor } from "../modules/module-descriptor.ts";
 
@@ -48,6 +49,7 @@ const baseEnv = {
   TRUSTED_PROXY_HOPS: z.coerce.number({ error: HOPS }).int(HOPS).min(0, HOPS).max(10, HOPS).default(0),
   ...gatewayEnv,
   ...authEnv,
+  ...contentEnv,
 };
 
 export type BusConfig =
@@ -105,6 +107,8 @@ export interface Config {
   trustedProxyHops: number;
   gateway: Readonly<GatewayConfig>;
   auth: Readonly<AuthConfig>;
+  /** Movie content: the store (S3 or files under the data dir) and the lifetimes of its URLs. */
+  content: Readonly<ContentConfig>;
 }
 
 function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
@@ -138,6 +142,8 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
   }
   // `all` is every route that can be closed: the gateway and every role read the same explicit list.
   const requireAuth = e.GATEWAY_REQUIRE_AUTH?.includes("all") ? closable : (e.GATEWAY_REQUIRE_AUTH ?? []);
+  const content = contentConfig(e);
+  if (Array.isArray(content)) throw new ConfigError(`Invalid configuration:\n${content.map((line) => `  ${line}`).join("\n")}`);
   const settings = moduleSettings(modules, e);
   const url = e.DB_CONNECTION_STRING ?? e.DATABASE_URL;
   const database: DatabaseConfig = url
@@ -163,5 +169,6 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
     gateway: Object.freeze(gatewayConfig(e, settings)),
     auth: Object.freeze({ ...authConfig(e), requireAuth }),
+    content: Object.freeze({ ...content, store: Object.freeze(content.store) }),
   });
 }

@@ -130,6 +130,30 @@ describe("the Helm chart", () => {
     }
   });
 
+  it("keeps content under /data by default, and points every role but the gateway at an S3 bucket with credentials from a Secret when one is set", () => {
+    const config = (objects: K8sObject[]) => objects.find((o) => o.metadata.name.endsWith("-config"))!.data!;
+    const plain = config(render());
+    expect(plain.CONTENT_DATA_DIR).toBe("/data/content");
+    expect(Object.keys(plain).filter((k) => k.startsWith("S3_") || k === "CONTENT_PUBLIC_URL")).toEqual([]);
+    const objects = render("-f", `${VALUES_DIR}/s3.yaml`);
+    expect(config(objects)).toMatchObject({
+      S3_ENDPOINT: "http://minio.storage.svc.cluster.local:9000",
+      S3_BUCKET: "cinemaabyss-content",
+      S3_REGION: "us-east-1",
+      S3_FORCE_PATH_STYLE: "true",
+      CONTENT_PUBLIC_URL: "https://cinemaabyss.local",
+    });
+    for (const d of objects.filter((o) => o.kind === "Deployment")) {
+      const env = d.spec.template.spec.containers[0].env;
+      const credential = { name: "S3_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: "cinemaabyss-s3", key: "secret-access-key" } } };
+      if (d.metadata.name.endsWith("-gateway")) expect(env).not.toContainEqual(credential);
+      else expect(env).toContainEqual(credential);
+    }
+    const noSecret = render("--set", "content.s3.bucket=cinemaabyss-content");
+    expect(JSON.stringify(noSecret)).not.toContain("S3_ACCESS_KEY_ID");
+    expect(helm("template", "demo", CHART, "--set", "content.s3.bucket=Bad_Bucket").status).not.toBe(0);
+  });
+
   it("lets only the gateway be reached from the ingress", () => {
     const objects = render();
     const ingress = objects.find((o) => o.kind === "Ingress")!;

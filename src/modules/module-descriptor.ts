@@ -14,6 +14,12 @@ export interface PortBinding<T> {
   remote(http: RemoteClient): T;
 }
 
+/** Technology a module uses wherever it runs (its content store): opened from the configuration, never remote. */
+export interface AdapterBinding<T> {
+  readonly token: InjectionToken<T>;
+  open(config: Readonly<Config>): T;
+}
+
 /** Work a module runs beside its API wherever its own service runs (a consumer group, say). */
 export interface ModuleWorker {
   stop(): Promise<void>;
@@ -46,10 +52,13 @@ export interface ModuleDescriptor {
   /** Bus topics the module needs to exist. */
   readonly topics?: readonly string[];
   readonly ports: readonly PortBinding<unknown>[];
+  readonly adapters?: readonly AdapterBinding<unknown>[];
+  /** Path prefixes whose request bodies stream to the handler as sent: no JSON relabelling, no 1 MB limit (the handler bounds them). */
+  readonly streamedBodyPaths?: readonly string[];
   /** The module's HTTP API, written once against its ports. */
   routes(container: DependencyContainer): OpenAPIHono<AppEnv>;
   /** Started where the module's own service runs; stopped after its server has stopped. */
-  worker?(container: DependencyContainer, log: Logger): ModuleWorker;
+  worker?(container: DependencyContainer, log: Logger, config: Readonly<Config>): ModuleWorker;
 }
 
 /** The upper-case prefix of a module's variables: `movies` → `MOVIES`. */

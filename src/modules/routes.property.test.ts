@@ -118,7 +118,8 @@ describe.each(["monolith", "events"])("the %s app, for every operation it publis
     }
     // What was stored must read back too, as a list.
     for (const op of ops) if (op.method === "GET" && !op.path.includes("{")) await expectNo5xx(app, "GET", op.path, undefined);
-  });
+    // A bound, not a speed claim: every value of every operation (the list grows with the API) on a shared machine.
+  }, 120_000);
 
   it("answers 2xx or 4xx, and keeps what it accepts, for any query, path and body", async () => {
     const app = apps[name]!;

@@ -22,7 +22,11 @@ function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: 
   const routers = modules.map((m) => m.routes(platform.container));
   const answered = new Set(routers.flatMap((r) => r.routes.filter((route) => route.method === "GET").map((route) => route.path)));
   const healthPaths = ["/health", ...modules.map((m) => m.healthPath)].filter((path) => !answered.has(path));
-  const app = createApp(platform.log, { identity: requestIdentity(platform.config), timing: platform.metrics.http.middleware(service) })
+  const app = createApp(platform.log, {
+    identity: requestIdentity(platform.config),
+    timing: platform.metrics.http.middleware(service),
+    streamedBodyPaths: modules.flatMap((m) => m.streamedBodyPaths ?? []),
+  })
     .route("/", probes(platform))
     .route("/", healthRoutes(healthPaths, () => platform.database.ping()));
   for (const router of routers) app.route("/", router);

@@ -54,6 +54,9 @@ export async function startPlatform(
     const { container, clients } = bindPorts(database.db, bus, where, config);
     log.info({ placement: where }, "ports bound");
     if (config.auth.ephemeralKey) log.warn("AUTH_JWT_KEYS is not set: tokens are signed with a key made up by this process and no other process accepts them");
+    if (config.content.store.kind === "filesystem" && config.content.store.ephemeralKey) {
+      log.info("CONTENT_URL_KEY is not set: content URLs are signed with a key made up by this process, valid until it stops");
+    }
     if (config.seedOnStart) await seedIfEmpty(container, log);
     registerOutboxMetrics(metrics.registry, database.db);
     const relay = config.outboxRelay ? new OutboxRelay(database.db, bus, log.child({ component: "outbox-relay" }), { registry: metrics.registry }) : undefined;

@@ -36,6 +36,9 @@ export function bindPorts(
   c.register(EVENT_BUS, { useValue: bus });
   c.register(TRUSTED_PROXY_HOPS, { useValue: config.trustedProxyHops });
   for (const { module } of config.modules) {
+    for (const adapter of module.adapters ?? []) {
+      c.register(adapter.token as InjectionToken<unknown>, { useFactory: instanceCachingFactory(() => adapter.open(config)) });
+    }
     const url = where[module.name] ?? "in-process";
     // One client per module: its ports share the connection pool to its service.
     const http = url === "in-process" ? undefined : new RemoteClient(`${module.name}-service`, url);

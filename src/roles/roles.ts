@@ -48,7 +48,7 @@ function adminListener(config: Readonly<Config>, log: Logger, metrics: RoleMetri
 
 /** A module's own service: its app, plus its worker (the events consumer), which stops after the server. */
 function moduleListener(p: Platform, { module }: ModuleSettings, port: number): Listener {
-  const worker = module.worker?.(p.container, p.log);
+  const worker = module.worker?.(p.container, p.log, p.config);
   return { name: module.name, port, app: moduleApp(p, module), close: async () => worker?.stop() };
 }
 

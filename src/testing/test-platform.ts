@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { loadConfig, type Config } from "../config/config.ts";
 import { createLogger } from "../adapters/logging/logger.ts";
@@ -27,8 +30,11 @@ async function isolatedConfig(
   overrides: Record<string, string> = {},
   modules: readonly ModuleDescriptor[] = moduleRegistry,
 ): Promise<{ config: Readonly<Config>; drop(): Promise<void> }> {
-  const base = loadConfig({ ...process.env, ...overrides, PGLITE_DATA_DIR: "memory://", SEED_ON_START: "false" }, modules);
-  if (base.database.kind !== "postgres") return { config: base, drop: async () => {} };
+  // Content files of a test live in a directory of their own, made on the first upload, removed on close.
+  const contentDir = join(tmpdir(), `cinemaabyss-content-${randomBytes(6).toString("hex")}`);
+  const base = loadConfig({ ...process.env, CONTENT_DATA_DIR: contentDir, ...overrides, PGLITE_DATA_DIR: "memory://", SEED_ON_START: "false" }, modules);
+  const removeContent = () => rm(contentDir, { recursive: true, force: true });
+  if (base.database.kind !== "postgres") return { config: base, drop: removeContent };
 
   const serverUrl = base.database.url;
   const onServer = async (statement: string) => {
@@ -46,7 +52,10 @@ async function isolatedConfig(
   url.pathname = `/${name}`;
   return {
     config: Object.freeze({ ...base, database: { ...base.database, url: url.toString() } }),
-    drop: () => onServer(`drop database if exists ${name} with (force)`),
+    drop: async () => {
+      await onServer(`drop database if exists ${name} with (force)`);
+      await removeContent();
+    },
   };
 }
 

@@ -50,18 +50,24 @@ export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, 
   return app;
 }
 
-/** The base of every module API app: the base middleware with the caller's identity, a body limit, legacy JSON bodies. */
-export function createApp(log: Logger, options: BaseOptions & { identity: RequestIdentity }): OpenAPIHono<AppEnv> {
+/**
+ * The base of every module API app: the base middleware with the caller's identity, a body limit,
+ * legacy JSON bodies. Paths under `streamedBodyPaths` (uploads) skip the last two: their handlers
+ * stream and bound the body.
+ */
+export function createApp(log: Logger, options: BaseOptions & { identity: RequestIdentity; streamedBodyPaths?: readonly string[] }): OpenAPIHono<AppEnv> {
   const app = withBaseMiddleware(createRouter(), log, options);
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError("PAYLOAD_TOO_LARGE", `body: larger than ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
-  app.use(legacyJsonBody());
+  const streamedBodyPaths = options.streamedBodyPaths ?? [];
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE", `body: larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  });
+  const legacy = legacyJsonBody();
+  const streamed = (path: string) => streamedBodyPaths.some((prefix) => path.startsWith(prefix));
+  app.use((c, next) => (streamed(c.req.path) ? next() : limit(c, next)));
+  app.use((c, next) => (streamed(c.req.path) ? next() : legacy(c, next)));
   return app;
 }
 

@@ -30,6 +30,8 @@ export const Movie = z
     description: z.string(),
     genres: z.array(z.string()),
     rating: z.number(),
+    // Absent, not null, without a ready poster: legacy clients see the shape they always saw.
+    poster_url: z.string().optional().openapi({ description: "A short-lived URL of the movie's poster; only when one is ready" }),
   })
   .openapi("Movie", {
     example: { id: 1, title: "Inception", description: "A thief who steals corporate secrets...", genres: ["Sci-Fi", "Action"], rating: 8.8 },

@@ -5,6 +5,18 @@ import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/
 import { idParam, requiredIdParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
 import { Movie, MovieInput, type MoviesApi } from "./movies.contract.ts";
+import { publicUrl } from "./content/public-url.ts";
+import type { Context } from "hono";
+import type { AppEnv } from "../../adapters/http-server/app-env.ts";
+
+/** The movie as the client can follow its poster URL. */
+function linked(movie: Movie, c: Context<AppEnv>): Movie {
+  return movie.poster_url === undefined ? movie : { ...movie, poster_url: publicUrl(movie.poster_url, c) };
+}
+
+async function* linkedPages(pages: AsyncIterable<Movie[]>, c: Context<AppEnv>): AsyncIterable<Movie[]> {
+  for await (const page of pages) yield page.map((m) => linked(m, c));
+}
 
 const listOrGet = createRoute({
   method: "get",
@@ -41,9 +53,9 @@ export function moviesRoutes(movies: MoviesApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
       const { id, ...page } = c.req.valid("query");
-      if (id === undefined) return jsonArrayReply(c, movies.pages(page));
-      return c.json(await movies.get(id), 200);
+      if (id === undefined) return jsonArrayReply(c, linkedPages(movies.pages(page), c));
+      return c.json(linked(await movies.get(id), c), 200);
     })
-    .openapi(getOne, async (c) => c.json(await movies.get(c.req.valid("param").id), 200))
+    .openapi(getOne, async (c) => c.json(linked(await movies.get(c.req.valid("param").id), c), 200))
     .openapi(create, async (c) => c.json(await movies.create(c.req.valid("json")), 201));
 }

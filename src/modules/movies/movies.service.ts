@@ -14,17 +14,29 @@ const genres = sql<string[]>`array(select ${movieGenres.genre} from ${movieGenre
 const columns = { id: movies.id, title: movies.title, description: movies.description, genres, rating: movies.rating };
 type MovieRow = { id: number; title: string; description: string; genres: string[]; rating: number };
 
-// Keys in the legacy order, so replies read the same as the old monolith's.
-function toMovie(row: MovieRow): Movie {
-  return { id: row.id, title: row.title, description: row.description, genres: row.genres, rating: row.rating };
+// Keys in the legacy order, so replies read the same as the old monolith's; poster_url only when there is one.
+function toMovie(row: MovieRow, posterUrl?: string): Movie {
+  const movie: Movie = { id: row.id, title: row.title, description: row.description, genres: row.genres, rating: row.rating };
+  if (posterUrl !== undefined) movie.poster_url = posterUrl;
+  return movie;
 }
+
+/** Where the movies' ready posters can be downloaded (the content service); none without content. */
+export interface PosterLinks {
+  posterUrls(movieIds: number[]): Promise<Map<number, string>>;
+}
+
+const noPosters: PosterLinks = { posterUrls: async () => new Map() };
 
 /** MoviesApi over this process's database. */
 export class MoviesService implements MoviesApi {
   // Built once and prepared by name on each connection: a read by id neither rebuilds its SQL nor is re-planned.
   private readonly byId;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly posters: PosterLinks = noPosters,
+  ) {
     this.byId = db.select(columns).from(movies).where(eq(movies.id, sql.placeholder("id"))).prepare("movies_by_id");
   }
 
@@ -41,14 +53,15 @@ export class MoviesService implements MoviesApi {
         .orderBy(movies.id)
         .offset(offset)
         .limit(limit);
-      return rows.map(toMovie);
+      return this.withPosters(rows);
     }, page);
   }
 
   async get(id: number): Promise<Movie> {
     const [row] = await this.byId.execute({ id });
     if (!row) throw AppError.notFound(`movie ${id} not found`);
-    return toMovie(row);
+    const [movie] = await this.withPosters([row]);
+    return movie!;
   }
 
   async create(input: MovieInput): Promise<Movie> {
@@ -66,5 +79,12 @@ export class MoviesService implements MoviesApi {
       await appendEvent(tx, newDomainEvent("movie", id, "created", { movie_id: id, ...fields, action: "created" }), id);
       return movie;
     });
+  }
+
+  /** The rows as movies, with one query for the posters of them all, however many rows there are. */
+  private async withPosters(rows: MovieRow[]): Promise<Movie[]> {
+    if (rows.length === 0) return [];
+    const posters = await this.posters.posterUrls(rows.map((r) => r.id));
+    return rows.map((row) => toMovie(row, posters.get(row.id)));
   }
 }

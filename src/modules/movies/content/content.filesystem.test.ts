@@ -1,0 +1,3 @@
+import { contentContractSuite } from "./content.contract-suite.ts";
+
+contentContractSuite("filesystem", { env: async () => ({}) });
