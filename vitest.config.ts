@@ -12,6 +12,8 @@ export default defineConfig({
       "**/node_modules/**",
       ...(process.env.HELM_TESTS ? [] : ["**/*.helm.test.ts", "**/*.tools.test.ts"]),
       ...(process.env.SERVER_SCRIPT_TESTS ? [] : ["scripts/**/*.servers.test.ts"]),
+      // A real Kubernetes made by scripts/cluster.sh: `npm run test:cluster` runs them.
+      ...(process.env.CLUSTER_TESTS ? [] : ["**/*.cluster.test.ts"]),
     ],
     // Builds the migrated PGlite template that in-memory test databases copy (src/testing/test-platform.ts).
     globalSetup: ["src/testing/memory-template.global-setup.ts"],
