@@ -134,8 +134,7 @@ control_plane() {
     --authentication-kubeconfig "$KUBECONFIG" --authorization-kubeconfig "$KUBECONFIG" \
     --bind-address 127.0.0.1 --secure-port 10257 --leader-elect=false \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
-    --use-service-account-credentials=false --cluster-cidr "$POD_SUBNET" --allocate-node-cidrs=false \
-    --controllers '*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller'
+    --use-service-account-credentials=false --cluster-cidr "$POD_SUBNET" --allocate-node-cidrs=false
   start kube-scheduler kube-scheduler --kubeconfig "$KUBECONFIG" \
     --authentication-kubeconfig "$KUBECONFIG" --authorization-kubeconfig "$KUBECONFIG" \
     --bind-address 127.0.0.1 --secure-port 10259 --leader-elect=false
@@ -283,10 +282,11 @@ stop_shims() {
 
 drain_pods() {
   alive kube-apiserver && alive kubelet || return 0
-  helm uninstall "$RELEASE" -n "$NAMESPACE" --wait --timeout 60s >/dev/null 2>&1 || true
-  kubectl delete pods --all -A --grace-period=1 --wait=false >/dev/null 2>&1 || true
+  # Owners first, so that nothing makes new pods; the kubelet then stops each pod.
+  kubectl delete deployments,statefulsets,replicasets,jobs --all -n "$NAMESPACE" --wait=false >/dev/null 2>&1 || true
+  kubectl delete pods --all -n "$NAMESPACE" --grace-period=1 --wait=false >/dev/null 2>&1 || true
   # The kubelet stops the sandboxes (and CNI releases veths, addresses, netns) as pods go.
-  wait_for "pods gone" 60 sh -c "[ -z \"\$(ctr --address $CLUSTER_RUN/containerd/containerd.sock -n k8s.io tasks ls -q 2>/dev/null)\" ]" || true
+  wait_for "pods gone" 45 sh -c "[ -z \"\$(ctr --address $CLUSTER_RUN/containerd/containerd.sock -n k8s.io tasks ls -q 2>/dev/null)\" ]" || true
 }
 
 unmount_all() {
@@ -298,10 +298,10 @@ unmount_all() {
 }
 
 remove_netns() {
-  # Namespaces containerd made for our pods (listed in the state it kept for them).
+  # Namespaces containerd made for our pods: the cni-* ones that were not there before `up`.
   local ns
-  for ns in $(cat "$CLUSTER_RUN/netns.list" 2>/dev/null; ls /run/netns 2>/dev/null | grep '^cni-' | while read -r n; do
-    comm -13 <(sort "$CLUSTER_RUN/netns.before" 2>/dev/null) <(echo "$n"); done); do
+  for ns in $(ls /run/netns 2>/dev/null | grep '^cni-' || true); do
+    grep -qx "$ns" "$CLUSTER_RUN/netns.before" 2>/dev/null && continue
     ip netns delete "$ns" 2>/dev/null || { umount "/run/netns/$ns" 2>/dev/null; rm -f "/run/netns/$ns"; }
   done
 }
