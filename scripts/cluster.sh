@@ -58,7 +58,11 @@ alive() { [ -f "$PIDS/$1" ] && kill -0 "$(cat "$PIDS/$1")" 2>/dev/null; }
 
 prerequisites() {
   [ "$(id -u)" = 0 ] || die "the cluster needs root (kubelet, containerd, iptables)"
-  apt_install containerd runc etcd-server containernetworking-plugins iptables openssl gettext-base conntrack iproute2
+  # By command, not by package name: a machine with Docker's containerd.io already has both.
+  local pkgs=(etcd-server containernetworking-plugins iptables openssl gettext-base iproute2 curl)
+  command -v containerd >/dev/null || pkgs+=(containerd)
+  command -v runc >/dev/null || pkgs+=(runc)
+  apt_install "${pkgs[@]}"
   modprobe br_netfilter 2>/dev/null || true
   modprobe overlay 2>/dev/null || true
 }
@@ -110,7 +114,6 @@ network() {
   sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
   mkdir -p "$CLUSTER_RUN/cni/net.d"
   BRIDGE_IP="$BRIDGE_IP" POD_SUBNET="$POD_SUBNET" render_config "$REFERENCE_DIR/10-cinemaabyss-bridge.conflist" "$CLUSTER_RUN/cni/net.d/10-cinemaabyss-bridge.conflist"
-  sed -i "s/\"cni-ci0\"/\"$BRIDGE\"/" "$CLUSTER_RUN/cni/net.d/10-cinemaabyss-bridge.conflist"
 }
 
 control_plane() {
@@ -143,7 +146,8 @@ control_plane() {
 node() {
   mkdir -p "$CLUSTER_RUN/containerd" "$CLUSTER_RUN/kubelet" "$CLUSTER_RUN/podlogs" "$CLUSTER_RUN/cni/ipam"
   render_config "$REFERENCE_DIR/containerd.toml" "$CLUSTER_RUN/containerd/config.toml"
-  sed -i "s#sandbox_image = .*#sandbox_image = \"$PAUSE_IMAGE\"#" "$CLUSTER_RUN/containerd/config.toml"
+  sed -i -e "s#sandbox_image = .*#sandbox_image = \"$PAUSE_IMAGE\"#" \
+    -e "s#BinaryName = .*#BinaryName = \"$(command -v runc)\"#" "$CLUSTER_RUN/containerd/config.toml"
   start containerd containerd --config "$CLUSTER_RUN/containerd/config.toml"
   wait_for containerd 30 ctr_ version
   phase "up: images into containerd" import_images

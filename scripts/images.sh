@@ -101,7 +101,7 @@ DOCKERFILE
 app_inputs_hash() {
   (cd "$REPO_ROOT" && {
     cat "$STAMPS/node-base" Dockerfile package.json package-lock.json tsconfig.json build.mjs
-    git ls-files -co --exclude-standard -- drizzle src | grep -v '\.test\.ts$' | sort | xargs cat
+    git ls-files -co --exclude-standard -- drizzle src ':!src/kubernetes' | grep -v '\.test\.ts$' | sort | xargs cat
   } | sha256sum | cut -c1-16)
 }
 
@@ -124,7 +124,7 @@ build_roles() {
 
 build_postgres() {
   local hash
-  hash=$(echo "postgresql-15 $(cat "$STAMPS/base") v1" | sha256sum | cut -c1-16)
+  hash=$( { echo "postgresql-15 v1"; cat "$STAMPS/base" "$REPO_ROOT/scripts/cluster/postgres-entrypoint.sh"; } | sha256sum | cut -c1-16)
   stamp_ok postgres "$hash" "$POSTGRES_TAG" && return 0
   local work="$CLUSTER_CACHE/images/postgres"
   rm -rf "$work" && mkdir -p "$work"
@@ -142,7 +142,7 @@ USER postgres
 ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
 DOCKERFILE
   log "building $POSTGRES_TAG (PostgreSQL from Debian)"
-  nice -n 10 buildah bud --pull=never --layers=false -t "$POSTGRES_TAG" -f "$work/Containerfile" "$work" >"$work/build.log" 2>&1 \
+  nice -n 10 buildah bud --pull=never --layers -t "$POSTGRES_TAG" -f "$work/Containerfile" "$work" >"$work/build.log" 2>&1 \
     || { tail -20 "$work/build.log" >&2; die "building the PostgreSQL image failed"; }
   stamp postgres "$hash"
 }
@@ -168,7 +168,7 @@ COPY entrypoint.sh /usr/local/bin/entrypoint.sh
 ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
 DOCKERFILE
   log "building $KAFKA_TAG (Kafka from the same jars the test tiers use)"
-  nice -n 10 buildah bud --pull=never --layers=false -t "$KAFKA_TAG" -f "$work/Containerfile" "$work" >"$work/build.log" 2>&1 \
+  nice -n 10 buildah bud --pull=never --layers -t "$KAFKA_TAG" -f "$work/Containerfile" "$work" >"$work/build.log" 2>&1 \
     || { tail -20 "$work/build.log" >&2; die "building the Kafka image failed"; }
   rm -rf "$work/kafka"
   stamp kafka "$hash"
@@ -179,7 +179,7 @@ build_pause_image() {
   image_exists "$tag" && return 0
   local work="$CLUSTER_CACHE/images/pause"
   mkdir -p "$work"
-  "$REPO_ROOT/scripts/cluster/binaries.sh" >/dev/null
+  (source "$REPO_ROOT/scripts/cluster/binaries.sh" && build_pause)
   cp "$BIN_DIR/pause" "$work/pause"
   printf 'FROM scratch\nCOPY pause /pause\nENTRYPOINT ["/pause"]\n' > "$work/Containerfile"
   buildah bud --pull=never -t "$tag" -f "$work/Containerfile" "$work" >/dev/null
