@@ -143,7 +143,7 @@ control_plane() {
     --bind-address 127.0.0.1 --secure-port 10259 --leader-elect=false
 }
 
-node() {
+node_up() {
   mkdir -p "$CLUSTER_RUN/containerd" "$CLUSTER_RUN/kubelet" "$CLUSTER_RUN/podlogs" "$CLUSTER_RUN/cni/ipam"
   render_config "$REFERENCE_DIR/containerd.toml" "$CLUSTER_RUN/containerd/config.toml"
   sed -i -e "s#sandbox_image = .*#sandbox_image = \"$PAUSE_IMAGE\"#" \
@@ -162,13 +162,6 @@ node() {
   render_config "$REFERENCE_DIR/Corefile" "$CLUSTER_RUN/Corefile"
   start coredns coredns -conf "$CLUSTER_RUN/Corefile"
   wait_for "the node" 90 node_ready
-  # The Service the cluster DNS would have in a normal cluster, pointing at the host process.
-  kubectl apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Service
-metadata: { name: kube-dns, namespace: kube-system }
-spec: { clusterIP: None, ports: [{ name: dns, port: 53, protocol: UDP }] }
-YAML
   wait_for "kube-proxy" 60 curl -fsS http://127.0.0.1:10256/healthz
 }
 
@@ -180,11 +173,12 @@ import_images() {
   # One archive for all images: layers shared between role images are written once.
   local archive="$CLUSTER_RUN/images.tar"
   "$REPO_ROOT/scripts/images.sh" save "$archive"
-  ctr_ images import --digests --snapshotter overlayfs "$archive" >/dev/null
+  ctr_ images import --snapshotter overlayfs "$archive" >/dev/null
   rm -f "$archive"
-  local image
+  local image present
+  present=$(ctr_ images ls -q)
   for image in $("$REPO_ROOT/scripts/images.sh" list); do
-    ctr_ images ls -q | grep -qx "$image" || die "$image missing from containerd after import"
+    grep -qx "$image" <<< "$present" || die "$image missing from containerd after import"
   done
 }
 
@@ -198,7 +192,7 @@ up() {
   pki
   network
   phase "up: control plane" control_plane
-  phase "up: node" node
+  phase "up: node" node_up
   log "cluster up: KUBECONFIG=$KUBECONFIG"
 }
 

@@ -206,7 +206,7 @@ main() {
     base) build_base; build_node_base ;;
     list) list_images ;;
     # One docker-archive of every image, for `ctr images import`.
-    save) podman save -m --format docker-archive -o "$2" $(list_images) ;;
+    save) podman save -q -m --format docker-archive -o "$2" $(list_images) ;;
     podman) shift; podman "$@" ;;
     *) die "usage: $0 [build|base|list|save <file>]" ;;
   esac

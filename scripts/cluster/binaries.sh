@@ -38,7 +38,7 @@ GO
     [ -x "$BIN_DIR/$c" ] && continue
     log "building $c $K8S_VERSION"
     (cd "$mod" && GOFLAGS=-mod=mod CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags "$ldflags" \
-      -o "$BIN_DIR/$c.tmp" "k8s.io/kubernetes/cmd/$c") && mv "$BIN_DIR/$c.tmp" "$BIN_DIR/$c"
+      -o "$BIN_DIR/$c.tmp.$$" "k8s.io/kubernetes/cmd/$c") && mv "$BIN_DIR/$c.tmp.$$" "$BIN_DIR/$c"
   done
 }
 
