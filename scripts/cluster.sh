@@ -309,7 +309,7 @@ remove_iptables() {
   local table chain
   for table in filter nat mangle; do
     # rules that jump to our chains, then the chains
-    iptables -t "$table" -S 2>/dev/null | grep -E -- '-j (KUBE-|CNI-)' | grep -E '^-A ' | sed 's/^-A /-D /' | while read -r rule; do
+    { iptables -t "$table" -S 2>/dev/null | grep -E -- '-j (KUBE-|CNI-)' | grep -E '^-A ' | sed 's/^-A /-D /' || true; } | while read -r rule; do
       eval "iptables -t $table $rule" 2>/dev/null || true
     done
     for chain in $(iptables -t "$table" -S 2>/dev/null | awk '/^-N (KUBE-|CNI-)/ { print $2 }'); do

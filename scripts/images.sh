@@ -202,7 +202,9 @@ main() {
       phase "images: roles" build_roles
       phase "images: postgres" build_postgres
       phase "images: kafka" build_kafka
-      phase "images: pause" build_pause_image ;;
+      phase "images: pause" build_pause_image
+      # working containers of interrupted builds hold overlay mounts: none is kept
+      buildah rm --all >/dev/null 2>&1 || true ;;
     base) build_base; build_node_base ;;
     list) list_images ;;
     # One docker-archive of every image, for `ctr images import`.
