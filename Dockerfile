@@ -6,24 +6,32 @@
 ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
+# Behind a TLS-intercepting proxy (corporate networks, some CI), npm needs that proxy's CA: pass it,
+# PEM text, with --build-arg EXTRA_CA_CERTS="$(cat ca.pem)". A CA certificate is public, not a
+# secret; it is used for the npm steps only and not installed in the image.
+ARG EXTRA_CA_CERTS=""
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /tmp/extra-ca.pem && export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi \
+ && npm ci --no-audit --no-fund && rm -f /tmp/extra-ca.pem
 COPY tsconfig.json build.mjs ./
 COPY drizzle ./drizzle
 COPY src ./src
 RUN node build.mjs
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-ARG ROLE=all-in-one
+ARG EXTRA_CA_CERTS=""
 ENV NODE_ENV=production \
     PGLITE_DATA_DIR=/data/pglite
 WORKDIR /app
 # Only the dependency the bundles leave outside (PGlite, with its WASM files).
 COPY --from=build /app/dist/package.json ./package.json
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /tmp/extra-ca.pem && export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi \
+ && npm install --omit=dev --no-audit --no-fund && npm cache clean --force && rm -f /tmp/extra-ca.pem
 COPY --from=build /app/dist/drizzle ./drizzle
 COPY --from=build /app/dist/assets ./assets
+# Declared this late so that every step above is one cached layer shared by all the role images.
+ARG ROLE=all-in-one
 COPY --from=build /app/dist/${ROLE}.mjs ./app.mjs
 RUN mkdir -p /data && chown node:node /data
 # The image's unprivileged user (uid 1000); the chart also runs it with a read-only root filesystem.

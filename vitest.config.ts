@@ -16,6 +16,8 @@ export default defineConfig({
       ...(process.env.BROWSER_TESTS ? [] : ["**/*.browser.test.ts"]),
       // The fault suite stops PostgreSQL and Kafka under the other suites' feet: `npm run test:faults` runs it alone.
       ...(process.env.FAULT_TESTS ? [] : ["**/*.faults.test.ts"]),
+      // A real Kubernetes made by scripts/cluster.sh: `npm run test:cluster` runs them.
+      ...(process.env.CLUSTER_TESTS ? [] : ["**/*.cluster.test.ts"]),
     ],
     // Builds the migrated PGlite template that in-memory test databases copy (src/testing/test-platform.ts).
     globalSetup: ["src/testing/memory-template.global-setup.ts"],

@@ -2,7 +2,7 @@ import type { RunningRole } from "../roles/run-role.ts";
 import { startTestRole } from "../testing/test-platform.ts";
 
 export interface E2eTarget {
-  kind: "split" | "all-in-one";
+  kind: "split" | "all-in-one" | "cluster";
   gateway: string;
   monolith: string;
   movies: string;
@@ -15,13 +15,14 @@ export interface E2eTarget {
 
 /**
  * The platform the end-to-end suite runs against: the split topology that `npm run topology --
- * vitest run ...` started (E2E_* variables), or else an all-in-one started here, on free ports.
+ * vitest run ...` started, or the chart on a real Kubernetes that `scripts/cluster.sh test` deployed
+ * (both give the E2E_* URLs), or else an all-in-one started here, on free ports.
  */
 export async function e2eTarget(): Promise<E2eTarget> {
   const env = process.env;
-  if (env.E2E_TOPOLOGY === "split") {
+  if (env.E2E_TOPOLOGY === "split" || env.E2E_TOPOLOGY === "cluster") {
     return {
-      kind: "split",
+      kind: env.E2E_TOPOLOGY,
       gateway: env.E2E_GATEWAY_URL!,
       monolith: env.E2E_MONOLITH_URL!,
       movies: env.E2E_MOVIES_URL!,

@@ -13,7 +13,8 @@ import { readReply } from "../testing/reply.ts";
 import { e2eTarget, type E2eTarget } from "./e2e-target.ts";
 
 // The whole legacy contract, through the gateway and on each service's own port. The same file runs
-// on the all-in-one (`npm test`) and on the split topology as OS processes (`npm run test:e2e`).
+// on the all-in-one (`npm test`), on the split topology as OS processes (`npm run test:e2e`) and on
+// the chart in a real Kubernetes (`npm run test:cluster`).
 let p: E2eTarget;
 beforeAll(async () => void (p = await e2eTarget()), 120_000);
 afterAll(() => p.stop());

@@ -113,6 +113,31 @@ describe("the Helm chart", () => {
     expect(JSON.stringify(gateway)).not.toContain("checksum/");
   });
 
+  it("rolls out surge-first, drains a stopping pod before SIGTERM, and rolls one role alone on its imageTag", () => {
+    const objects = render("--set", "services.monolith.imageTag=next");
+    const deployments = objects.filter((o) => o.kind === "Deployment");
+    for (const d of deployments) {
+      expect(d.spec.strategy, d.metadata.name).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+      expect(d.spec.template.spec.containers[0].lifecycle.preStop.exec.command, d.metadata.name).toEqual(["sleep", "5"]);
+      expect(d.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(5 + 10);
+    }
+    const images = Object.fromEntries(deployments.map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image]));
+    expect(images["demo-cinemaabyss-monolith"]).toBe("ghcr.io/cinemaabyss/cinemaabyss-monolith:next");
+    expect(images["demo-cinemaabyss-movies"]).toBe("ghcr.io/cinemaabyss/cinemaabyss-movies:0.1.0");
+    const migrate = objects.find((o) => o.kind === "Job")!;
+    expect(migrate.spec.template.spec.containers[0].image).toBe("ghcr.io/cinemaabyss/cinemaabyss-monolith:next");
+  });
+
+  it("has a helm test hook that reads through every route the gateway serves", () => {
+    const tests = render().filter((o) => o.metadata.annotations?.["helm.sh/hook"] === "test");
+    expect(tests.map((o) => o.kind)).toEqual(["Pod"]);
+    const script = tests[0]!.spec.containers[0].args.join("\n");
+    for (const path of ["/health", "/api/movies", "/api/users", "/api/payments", "/api/subscriptions", "/api/events/health", "/api/auth/me"]) {
+      expect(script).toContain(`"${path}`);
+    }
+    expect(tests[0]!.spec.containers[0].env).toContainEqual({ name: "GATEWAY", value: "http://demo-cinemaabyss-gateway:8000" });
+  });
+
   it("runs migrations as a hook before upgrade, and before install when the database is external", () => {
     const hook = (args: string[]) => render(...args).find((o) => o.kind === "Job")!.metadata.annotations!["helm.sh/hook"];
     expect(hook([])).toBe("post-install,pre-upgrade");
