@@ -6,13 +6,16 @@ import { collectPages, keysetPages } from "../../adapters/db/keyset-pages.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import type { Movie, MovieInput, MoviesApi } from "./movies.contract.ts";
-import { movieGenres, movies } from "./movies.tables.ts";
+import { movieContent, movieGenres, movies } from "./movies.tables.ts";
 
 // The genres of each row in the same query, in the client's order: no parameter per movie, so a
 // page of any size is one statement (an IN list of ids breaks at PostgreSQL's 65,535 parameters).
 const genres = sql<string[]>`array(select ${movieGenres.genre} from ${movieGenres} where ${movieGenres.movieId} = ${movies.id} order by ${movieGenres.position})`;
-const columns = { id: movies.id, title: movies.title, description: movies.description, genres, rating: movies.rating };
-type MovieRow = { id: number; title: string; description: string; genres: string[]; rating: number };
+// The newest ready poster of each row, in the same query too (constants inlined: no parameters;
+// qualified names, since drizzle writes the outer columns unqualified).
+const posterId = sql<string | null>`(select poster.id from ${movieContent} poster where poster.movie_id = ${movies}.id and poster.kind = 'poster' and poster.status = 'ready' order by poster.completed_at desc limit 1)`;
+const columns = { id: movies.id, title: movies.title, description: movies.description, genres, rating: movies.rating, posterId };
+type MovieRow = { id: number; title: string; description: string; genres: string[]; rating: number; posterId: string | null };
 
 // Keys in the legacy order, so replies read the same as the old monolith's; poster_url only when there is one.
 function toMovie(row: MovieRow, posterUrl?: string): Movie {
@@ -21,12 +24,16 @@ function toMovie(row: MovieRow, posterUrl?: string): Movie {
   return movie;
 }
 
-/** Where the movies' ready posters can be downloaded (the content service); none without content. */
+/** Where a movie's ready poster can be downloaded (the content service signs the URL). */
 export interface PosterLinks {
-  posterUrls(movieIds: number[]): Promise<Map<number, string>>;
+  posterUrl(movieId: number, contentId: string): Promise<string>;
 }
 
-const noPosters: PosterLinks = { posterUrls: async () => new Map() };
+const noPosters: PosterLinks = {
+  posterUrl: async () => {
+    throw new Error("a poster without a content store");
+  },
+};
 
 /** MoviesApi over this process's database. */
 export class MoviesService implements MoviesApi {
@@ -70,21 +77,20 @@ export class MoviesService implements MoviesApi {
         .insert(movies)
         .values({ title: input.title, description: input.description, rating: input.rating })
         .returning({ id: movies.id, title: movies.title, description: movies.description, rating: movies.rating });
+      // A new movie has no poster yet.
       if (!row) throw new Error("insert into movies returned no row");
       if (input.genres.length > 0) {
         await tx.insert(movieGenres).values(input.genres.map((genre, position) => ({ movieId: row.id, position, genre })));
       }
-      const movie = toMovie({ ...row, genres: input.genres });
+      const movie = toMovie({ ...row, genres: input.genres, posterId: null });
       const { id, ...fields } = movie;
       await appendEvent(tx, newDomainEvent("movie", id, "created", { movie_id: id, ...fields, action: "created" }), id);
       return movie;
     });
   }
 
-  /** The rows as movies, with one query for the posters of them all, however many rows there are. */
-  private async withPosters(rows: MovieRow[]): Promise<Movie[]> {
-    if (rows.length === 0) return [];
-    const posters = await this.posters.posterUrls(rows.map((r) => r.id));
-    return rows.map((row) => toMovie(row, posters.get(row.id)));
+  /** The rows as movies, each ready poster's download URL signed (no query: the row names it). */
+  private withPosters(rows: MovieRow[]): Promise<Movie[]> {
+    return Promise.all(rows.map(async (row) => toMovie(row, row.posterId === null ? undefined : await this.posters.posterUrl(row.id, row.posterId))));
   }
 }

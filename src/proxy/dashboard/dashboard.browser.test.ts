@@ -46,6 +46,22 @@ describe("the migration dashboard, in a real browser", () => {
     await movies.locator(".percent-form button").click();
     expect(countBy(await load(10))).toEqual({ "movies-service": 10 });
 
+    // A rollout started by the API shows on the page; Abort there returns the route to 0 %.
+    const started = await fetch(`${g.adminUrl}/admin/routes/movies/rollout`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ steps: [{ percent: 50, duration: "1h" }, { percent: 100 }] }),
+    });
+    expect(started.status).toBe(201);
+    await expect.poll(() => movies.locator('[data-testid="rollout-state"]').textContent(), { timeout: 15_000, interval: 250 }).toBe("progressing");
+    await expect.poll(() => movies.getAttribute("data-percent"), { timeout: 15_000, interval: 250 }).toBe("50");
+    await screenshot(page, "dashboard-rollout");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await movies.locator('button[data-action="abort"]').click();
+    await expect.poll(() => movies.locator('[data-testid="rollout-state"]').textContent(), { timeout: 15_000, interval: 250 }).toBe("aborted");
+    await expect.poll(() => movies.getAttribute("data-percent"), { timeout: 15_000, interval: 250 }).toBe("0");
+    expect(countBy(await load(10))).toEqual({ monolith: 10 });
+
     // The token was kept for the tab: a reload goes straight to the routes.
     await page.reload();
     await movies.waitFor({ timeout: 15_000 });

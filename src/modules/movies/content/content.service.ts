@@ -83,16 +83,9 @@ export class MovieContentService implements MovieContentApi {
     await this.db.delete(movieContent).where(and(eq(movieContent.id, contentId), eq(movieContent.movieId, movieId)));
   }
 
-  /** The download URL of each movie's latest ready poster, for the movies that have one. */
-  async posterUrls(movieIds: number[]): Promise<Map<number, string>> {
-    if (movieIds.length === 0) return new Map();
-    const rows = await this.db
-      .selectDistinctOn([movieContent.movieId], { movieId: movieContent.movieId, id: movieContent.id })
-      .from(movieContent)
-      .where(and(inArray(movieContent.movieId, movieIds), eq(movieContent.kind, "poster"), eq(movieContent.status, "ready")))
-      .orderBy(movieContent.movieId, desc(movieContent.completedAt));
-    const urls = await Promise.all(rows.map(async (r) => [r.movieId, (await this.store.downloadUrl(contentKey(r.movieId, r.id), this.timings.downloadTtlSeconds)).url] as const));
-    return new Map(urls);
+  /** A short-lived download URL of a ready poster the movies query found. */
+  async posterUrl(movieId: number, contentId: string): Promise<string> {
+    return (await this.store.downloadUrl(contentKey(movieId, contentId), this.timings.downloadTtlSeconds)).url;
   }
 
   /** Removes up to `limit` uploads never completed whose URL has expired, objects first; answers how many. */
