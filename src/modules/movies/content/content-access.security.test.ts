@@ -3,8 +3,8 @@ import { expectReply } from "../../../testing/expect-reply.ts";
 import { readReply } from "../../../testing/reply.ts";
 import { startTestRole } from "../../../testing/test-platform.ts";
 import { TEST_KEYS } from "../../../testing/test-tokens.ts";
-import { TokenReply } from "../../auth/auth.contract.ts";
-import { User } from "../../users/users.contract.ts";
+import { TokenReply } from "../../auth/index.ts";
+import { User } from "../../users/index.ts";
 import type { RunningRole } from "../../../roles/run-role.ts";
 
 // Where the movies route is closed, a movie's content is managed by admins only.
