@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { listenOnLoopback } from "./listen-on-loopback.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer } from "./loopback-server.ts";
 
 export interface SeenRequest {
   method: string;
@@ -18,35 +18,15 @@ export type UpstreamMode = "ok" | "fail" | "slow" | "reset";
  * cuts the connection once the whole request has arrived in "reset" mode.
  * It can be killed and brought back on the same port, like a restarted service.
  */
-export class FakeUpstream {
+export class FakeUpstream extends LoopbackServer {
   readonly seen: SeenRequest[] = [];
   mode: UpstreamMode = "ok";
-  private server: Server | undefined;
-  private port = 0;
 
-  constructor(readonly name: string) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+  constructor(readonly name: string) {
+    super();
   }
 
-  async start(): Promise<this> {
-    const server = createServer((req, res) => this.handle(req, res));
-    this.port = await listenOnLoopback(server, this.port);
-    this.server = server;
-    return this;
-  }
-
-  /** Stops at once: open connections are cut, new ones refused. */
-  async kill(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const record: SeenRequest = { method: req.method!, url: req.url!, headers: req.headers, bodyBytes: 0, abandoned: false };
     this.seen.push(record);
     res.on("close", () => (record.abandoned = !res.writableFinished));

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { listenOnLoopback } from "./listen-on-loopback.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer } from "./loopback-server.ts";
 
 /** What a scripted service answers: a status, a JSON body, an optional delay before the headers. */
 export interface ScriptedReply {
@@ -23,38 +23,18 @@ export interface ScriptedRequest {
  * A service for rollout tests on 127.0.0.1 whose every answer a function decides from the request
  * and its counter: deterministic failures (every 20th), latency, differing fields. Killable.
  */
-export class ScriptedService {
+export class ScriptedService extends LoopbackServer {
   readonly seen: ScriptedRequest[] = [];
-  private server: Server | undefined;
-  private port = 0;
   private n = 0;
 
   constructor(
     readonly name: string,
     public script: (request: ScriptedRequest) => ScriptedReply | "hang",
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+  ) {
+    super();
   }
 
-  async start(): Promise<this> {
-    const server = createServer((req, res) => this.handle(req, res));
-    this.port = await listenOnLoopback(server, this.port);
-    this.server = server;
-    return this;
-  }
-
-  /** Stops at once: open connections are cut, new ones refused. */
-  async kill(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const request: ScriptedRequest = {
       n: ++this.n,
       path: req.url!,
