@@ -78,8 +78,10 @@ describe("whole lists across pages", () => {
   it("reads a whole list in one query per page, with a fixed number of parameters whatever its length", async () => {
     t.queries.length = 0;
     await text("/api/movies");
-    expect(t.queries).toHaveLength(Math.ceil(ROWS / LIST_PAGE_ROWS));
-    for (const query of t.queries) expect(query.match(/\$\d+/g)?.length ?? 0).toBeLessThanOrEqual(3);
+    // Only the reads of the list: the outbox relay and the events consumer query the same database meanwhile.
+    const reads = t.queries.filter((q) => q.includes('from "movies"."movies"'));
+    expect(reads).toHaveLength(Math.ceil(ROWS / LIST_PAGE_ROWS));
+    for (const query of reads) expect(query.match(/\$\d+/g)?.length ?? 0).toBeLessThanOrEqual(3);
   });
 
   it("applies ?offset= once, at the start of a list read in pages", async () => {

@@ -60,7 +60,8 @@ describe("GET /api/movies", () => {
     const countQueries = async (path: string) => {
       t.queries.length = 0;
       const movies = expectReply(await t.call("GET", path), 200, Movies);
-      return { rows: movies.length, queries: t.queries.length };
+      // Only the reads of movies: the outbox relay and the events consumer query the same database meanwhile.
+      return { rows: movies.length, queries: t.queries.filter((q) => q.includes('"movies"."movie')).length };
     };
     const small = await countQueries("/api/movies?limit=1");
     for (let i = 0; i < 5; i++) await t.call("POST", "/api/movies", { ...inception, title: `Sequel ${i}` });
