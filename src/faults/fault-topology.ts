@@ -49,6 +49,8 @@ export class FaultTopology {
     const shared: Record<string, string> = {
       PATH: env.PATH ?? "",
       HOST: "127.0.0.1",
+      // Every role has an admin listener; only the gateway's is at a known port here.
+      ADMIN_PORT: "0",
       DB_CONNECTION_STRING: env.DB_CONNECTION_STRING ?? "",
       KAFKA_BROKERS: env.KAFKA_BROKERS ?? "",
       AUTH_JWT_KEYS: `faults:${randomBytes(32).toString("base64url")}`,
