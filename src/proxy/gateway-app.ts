@@ -13,7 +13,10 @@ import { GatewayMetrics } from "./observe/gateway-metrics.ts";
 import { RecentTraffic } from "./observe/recent-traffic.ts";
 import { dashboardRoutes } from "./dashboard/dashboard-routes.ts";
 import { gatewayTargets, type InProcessApps } from "./targets/gateway-targets.ts";
+import type { RequestListener } from "node:http";
 import { proxyHandler } from "./forwarding/proxy-handler.ts";
+import { forwarder } from "./forwarding/forwarder.ts";
+import { nodeEdge } from "./forwarding/node-edge.ts";
 import type { IdentityPolicy } from "./routing/caller-identity.ts";
 import { RouteRegistry } from "./routing/route-registry.ts";
 import { watchRouteFile } from "./control/route-file-watch.ts";
@@ -26,6 +29,8 @@ import { MemoryRolloutStore, type RolloutStore } from "./rollout/rollout-store.t
 export interface Gateway {
   /** The public listener's app: the proxy, its health, its OpenAPI document. */
   app: Hono<AppEnv>;
+  /** In front of `app` on a Node server: forwards what goes to URL targets without web Request/Response objects. */
+  edge(next: RequestListener): RequestListener;
   /** The admin listener's app: /metrics and, with a token, the admin API. */
   admin: Hono<AppEnv>;
   registry: RouteRegistry;
@@ -110,7 +115,12 @@ export function createGateway(
   // The gateway's own paths answer 405 with Allow for other methods, as the services do.
   answerWrongMethodsWith405(app);
   answerAdminPathsWith404(app);
-  app.all("*", proxyHandler({ registry, guards, metrics, traffic, log: gatewayLog, identity, body: config.clientBody, rollouts }));
+  const forward = forwarder({ guards, metrics, traffic, log: gatewayLog, rollouts });
+  const edgeDeps = { registry, forward, identity, body: config.clientBody, rollouts };
+  app.all("*", proxyHandler(edgeDeps));
+  const inProcess = new Set(targets.filter((t) => t.address === "in-process").map((t) => t.name));
+  const direct = (route: { legacy: string; service?: string }) => !inProcess.has(route.legacy) && (route.service === undefined || !inProcess.has(route.service));
+  const edge = (next: RequestListener) => nodeEdge({ ...edgeDeps, log: gatewayLog, direct }, next);
 
   // Apart from the public port, as Envoy's admin: the ingress never exposes what shifts traffic.
   const admin = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
@@ -131,6 +141,7 @@ export function createGateway(
   log.info({ routes: registry.list(), targets: targets.map((t) => ({ name: t.name, address: t.address })), admin: Boolean(config.adminToken) }, "gateway routes");
   return {
     app,
+    edge,
     admin,
     registry,
     guards,

@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type RequestListener, type Server, type ServerOptions } from "node:http";
 import { serve } from "@hono/node-server";
 import type { ServerTimeouts } from "../config/config.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
@@ -15,10 +15,16 @@ export interface Listening {
 // slowloris connection live up to half a minute past its bound.
 const TIMEOUT_CHECK_MS = 1_000;
 
+// The node server's hook for making the server: the edge goes in front of Hono's request listener.
+function withEdge(edge: NonNullable<Listener["edge"]>): typeof createServer {
+  return ((options: ServerOptions, app: RequestListener) => createServer(options, edge(app))) as typeof createServer;
+}
+
 function listenOne(listener: Listener, host: string, timeouts: ServerTimeouts): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({
       fetch: listener.app.fetch,
+      ...(listener.edge ? { createServer: withEdge(listener.edge) } : {}),
       port: listener.port,
       hostname: host,
       serverOptions: {

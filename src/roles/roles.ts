@@ -1,3 +1,4 @@
+import type { RequestListener } from "node:http";
 import type { Config } from "../config/config.ts";
 import type { ModuleSettings } from "../config/module-env.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
@@ -19,6 +20,8 @@ export interface Listener {
   /** Where to bind when not the role's HOST: the admin listener stays on 127.0.0.1 by default. */
   host?: string;
   app: { fetch: FetchHandler };
+  /** Serves some requests on Node's own objects before they reach the app (the gateway's hot path). */
+  edge?: (next: RequestListener) => RequestListener;
   /** Releases what the app holds (connection pools, watchers, workers) after its server stopped. */
   close?: () => Promise<void>;
 }
@@ -69,7 +72,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
         const services = Object.fromEntries(modules.map((l) => [l.name, l.app.fetch]));
         const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services }, identityPolicy(config), log, new DatabaseRolloutStore(p.database.db));
         return [
-          { name: "gateway", port: config.gateway.port, app: gateway.app, close: gateway.close },
+          { name: "gateway", port: config.gateway.port, app: gateway.app, edge: gateway.edge, close: gateway.close },
           adminListener(config, log, metrics, { platform: p, gateway: gateway.admin, registries: [gateway.metrics.registry] }),
           { name: "monolith", port: config.monolithPort, app: monolith },
           ...modules,
@@ -103,7 +106,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
           await (await database?.catch(() => undefined))?.close();
         };
         return [
-          { name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, close },
+          { name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, edge: gateway.edge, close },
           adminListener(config, log, metrics, { gateway: gateway.admin, registries: [gateway.metrics.registry] }),
         ];
       },

@@ -1,7 +1,6 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { apiDocs } from "./api-docs.ts";
@@ -11,6 +10,7 @@ import { legacyJsonBody } from "./legacy-json-body.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
 import { authenticate, requestContext, type RequestIdentity } from "../request-context/request-context.ts";
 import { requestLog } from "./request-log.ts";
+import { assignRequestId } from "./request-id.ts";
 import { validationMessage } from "../../contracts/validation-message.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -41,7 +41,7 @@ export function createRouter(): OpenAPIHono<AppEnv> {
  */
 export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, options: BaseOptions = {}): A {
   if (options.timing) app.use(options.timing);
-  app.use(requestId());
+  app.use(assignRequestId());
   app.use(requestContext());
   app.use(requestLog(log));
   if (options.identity) app.use(authenticate(options.identity));

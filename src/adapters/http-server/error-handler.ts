@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AppError, errorStatus, type ErrorCode } from "../../contracts/app-error.ts";
 import type { ErrorReply } from "../../contracts/error-reply.ts";
 import { isDatabaseUnavailable } from "../db/database-unavailable.ts";
@@ -40,16 +41,37 @@ export function toAppError(error: unknown): AppError {
   return new AppError("INTERNAL", "internal error");
 }
 
+export interface ErrorAnswer {
+  status: ContentfulStatusCode;
+  headers: Record<string, string>;
+  body: ErrorReply;
+}
+
+/** Which request failed, for the log line and the reply's request id. */
+export interface FailedRequest {
+  requestId: string;
+  method: string;
+  path: string;
+}
+
 /** The one place an error becomes an HTTP reply: `{error, code, requestId}`, never a stack trace. */
-export function errorReply(error: unknown, c: Context<AppEnv>, log: Logger): Response {
+export function errorAnswer(error: unknown, request: FailedRequest, log: Logger): ErrorAnswer {
   const appError = toAppError(error);
-  const requestId = c.get("requestId");
+  const { requestId, method, path } = request;
   if (appError.code === "INTERNAL") {
-    log.error({ err: error, requestId, method: c.req.method, path: c.req.path }, "unhandled error");
+    log.error({ err: error, requestId, method, path }, "unhandled error");
   } else if (appError.detail !== undefined) {
-    log.warn({ requestId, method: c.req.method, path: c.req.path, code: appError.code, detail: appError.detail }, appError.message);
+    log.warn({ requestId, method, path, code: appError.code, detail: appError.detail }, appError.message);
   }
-  if (appError.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
-  if (appError.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="cinemaabyss"');
-  return c.json({ error: appError.message, code: appError.code, requestId } satisfies ErrorReply, appError.status);
+  const headers: Record<string, string> = {};
+  if (appError.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(appError.retryAfterSeconds)));
+  if (appError.code === "UNAUTHORIZED") headers["www-authenticate"] = 'Bearer realm="cinemaabyss"';
+  return { status: appError.status as ContentfulStatusCode, headers, body: { error: appError.message, code: appError.code, requestId } };
+}
+
+/** errorAnswer as a Hono reply. */
+export function errorReply(error: unknown, c: Context<AppEnv>, log: Logger): Response {
+  const answer = errorAnswer(error, { requestId: c.get("requestId"), method: c.req.method, path: c.req.path }, log);
+  for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
+  return c.json(answer.body, answer.status);
 }

@@ -1,6 +1,7 @@
 import type { RouteDefinition } from "../routing/route-table.ts";
 import { matchesPrefix } from "../routing/route-table.ts";
 import type { Target } from "../targets/target.ts";
+import { discardReply, replyText } from "../targets/upstream-reply.ts";
 
 /** The parts of an OpenAPI 3 document the merge reads; the rest of each document is kept as it is. */
 interface OpenApiDocument {
@@ -14,19 +15,19 @@ const CACHE_MS = 30_000;
 
 async function documentOf(target: Target): Promise<OpenApiDocument | undefined> {
   try {
-    const response = await target.send({
+    const reply = await target.send({
       method: "GET",
       pathAndQuery: "/openapi.json",
-      headers: new Headers({ accept: "application/json" }),
+      headers: { accept: "application/json" },
       body: null,
       bodyComplete: () => true,
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
-    if (!response.ok) {
-      await response.body?.cancel();
+    if (reply.status < 200 || reply.status > 299) {
+      await discardReply(reply);
       return undefined;
     }
-    return (await response.json()) as OpenApiDocument;
+    return JSON.parse(await replyText(reply)) as OpenApiDocument;
   } catch {
     // A target that is away leaves its routes out of the document until it answers again.
     return undefined;

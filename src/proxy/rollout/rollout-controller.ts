@@ -1,5 +1,4 @@
-import type { Context } from "hono";
-import type { AppEnv } from "../../adapters/http-server/app-env.ts";
+import type { ServerResponse } from "node:http";
 import type { Logger } from "../../adapters/logging/logger.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { RouteRegistry } from "../routing/route-registry.ts";
@@ -116,8 +115,8 @@ export class RolloutController {
   }
 
   /** After the client's reply: a shadow copy when the route's shadow samples this request. */
-  afterReply(c: Context<AppEnv>, route: RouteDefinition, request: UpstreamRequest): void {
-    this.shadow.afterReply(c, route, request);
+  afterReply(outgoing: ServerResponse | undefined, route: RouteDefinition, request: UpstreamRequest): void {
+    this.shadow.afterReply(outgoing, route, request);
   }
 
   // --- the loop ---------------------------------------------------------------------------------

@@ -1,5 +1,3 @@
-import type { Context } from "hono";
-import type { AppEnv } from "../../adapters/http-server/app-env.ts";
 import type { AccessTokens } from "../../adapters/tokens/access-tokens.ts";
 import { bearerCaller } from "../../adapters/tokens/bearer-caller.ts";
 import { AppError } from "../../contracts/app-error.ts";
@@ -13,6 +11,14 @@ export interface IdentityPolicy {
   requireAuth: readonly string[];
 }
 
+/** What identity is read from: the path and the two header fields that may name the caller. */
+export interface CallerHeaders {
+  path: string;
+  authorization: string | undefined;
+  /** The legacy X-User-Id: a sticky routing key, never an identity. */
+  userId: string | undefined;
+}
+
 export interface CallerIdentity {
   /** The sticky routing key: the token's subject, else the legacy X-User-Id header. */
   key: string | undefined;
@@ -24,12 +30,13 @@ export interface CallerIdentity {
  * a routing key, never an identity: the upstream gets the caller's Authorization unchanged and
  * verifies it itself.
  */
-export async function callerIdentity(c: Context<AppEnv>, route: RouteDefinition, policy: IdentityPolicy): Promise<CallerIdentity> {
-  const verified = await bearerCaller(policy.tokens, c.req.header("authorization"));
+export async function callerIdentity(request: CallerHeaders, route: RouteDefinition, policy: IdentityPolicy): Promise<CallerIdentity> {
+  // No token: nothing to verify, and no promise to wait on for the legacy clients that send none.
+  const verified = request.authorization === undefined ? undefined : await bearerCaller(policy.tokens, request.authorization);
   if (verified) return { key: verified.subject };
   if (policy.requireAuth.includes(route.name)) {
-    throw AppError.unauthorized(`${c.req.path} requires a bearer token`);
+    throw AppError.unauthorized(`${request.path} requires a bearer token`);
   }
-  const legacyKey = c.req.header("x-user-id")?.trim();
+  const legacyKey = request.userId?.trim();
   return { key: legacyKey && legacyKey.length <= MAX_KEY_LENGTH ? legacyKey : undefined };
 }

@@ -1,9 +1,8 @@
 import type { ServerResponse } from "node:http";
-import type { Context } from "hono";
-import type { AppEnv } from "../../adapters/http-server/app-env.ts";
 import type { Logger } from "../../adapters/logging/logger.ts";
 import type { RouteDefinition } from "../routing/route-table.ts";
 import type { Target, UpstreamRequest } from "../targets/target.ts";
+import { headersOf, replyText } from "../targets/upstream-reply.ts";
 import type { ShadowSettings } from "../rollout/rollout-plan.ts";
 import { DiffRecorder, type DiffCounters } from "./diff-report.ts";
 import { replyDifferences, type ComparedReply } from "./json-diff.ts";
@@ -11,6 +10,8 @@ import { replyDifferences, type ComparedReply } from "./json-diff.ts";
 /** Marks every shadow copy, so a service can tell it from real traffic (and never bill or email for it). */
 export const SHADOW_HEADER = "x-shadow-request";
 const SHADOWED = new Set(["GET", "HEAD"]);
+
+type ShadowCopy = Pick<UpstreamRequest, "method" | "pathAndQuery" | "headers">;
 const MAX_BODY_CHARS = 1024 * 1024;
 
 export interface ShadowOptions {
@@ -58,7 +59,7 @@ export class ShadowTraffic {
   }
 
   /** Called for every proxied request: cheap when the route's shadow is off. */
-  afterReply(c: Context<AppEnv>, route: RouteDefinition, request: UpstreamRequest): void {
+  afterReply(outgoing: ServerResponse | undefined, route: RouteDefinition, request: UpstreamRequest): void {
     if (route.service === undefined || !SHADOWED.has(request.method) || this.stopping.signal.aborted) return;
     const settings = this.options.settings(route.name);
     if (!settings || settings.percent === 0 || Math.random() * 100 >= settings.percent) return;
@@ -68,11 +69,9 @@ export class ShadowTraffic {
       return;
     }
     this.inFlight++;
-    const copy = { method: request.method, pathAndQuery: request.pathAndQuery, headers: new Headers(request.headers) };
-    copy.headers.set(SHADOW_HEADER, "1");
+    const copy = { method: request.method, pathAndQuery: request.pathAndQuery, headers: { ...request.headers, [SHADOW_HEADER]: "1" } };
     const go = () => void this.compare(route, copy, settings).finally(() => this.inFlight--);
-    // Node's response object (the node server's binding): the copies start once the reply is written.
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    // With Node's response object (absent for an in-process call), the copies start once the reply is written.
     if (outgoing && !outgoing.writableFinished) {
       let started = false;
       const once = () => !started && ((started = true), setImmediate(go));
@@ -81,7 +80,7 @@ export class ShadowTraffic {
     } else setImmediate(go);
   }
 
-  private async compare(route: RouteDefinition, copy: { method: string; pathAndQuery: string; headers: Headers }, settings: ShadowSettings): Promise<void> {
+  private async compare(route: RouteDefinition, copy: ShadowCopy, settings: ShadowSettings): Promise<void> {
     const recorder = this.recorder(route.name);
     const noise = recorder.wantsNoiseSample();
     try {
@@ -104,20 +103,20 @@ export class ShadowTraffic {
   }
 
   /** One copy; a transport failure becomes status 599 so the comparison still records it. */
-  private async fetch(targetName: string, copy: { method: string; pathAndQuery: string; headers: Headers }): Promise<ComparedReply> {
+  private async fetch(targetName: string, copy: ShadowCopy): Promise<ComparedReply> {
     const target = this.options.targets.get(targetName);
     if (!target) throw new Error(`no target ${targetName}`);
     const request: UpstreamRequest = {
       ...copy,
-      headers: new Headers(copy.headers),
+      headers: { ...copy.headers },
       body: null,
       bodyComplete: () => true,
       signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.stopping.signal]),
     };
     try {
-      const response = await target.send(request);
-      const text = copy.method === "HEAD" ? undefined : await response.text();
-      return { status: response.status, headers: response.headers, body: text !== undefined && text.length > MAX_BODY_CHARS ? text.slice(0, MAX_BODY_CHARS) : text };
+      const reply = await target.send(request);
+      const text = copy.method === "HEAD" ? undefined : await replyText(reply);
+      return { status: reply.status, headers: headersOf(reply.headers), body: text !== undefined && text.length > MAX_BODY_CHARS ? text.slice(0, MAX_BODY_CHARS) : text };
     } catch {
       return { status: 599, headers: new Headers(), body: undefined };
     }

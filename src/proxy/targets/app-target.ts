@@ -1,4 +1,5 @@
-import { UpstreamFailure, type Target, type UpstreamRequest } from "./target.ts";
+import { UpstreamFailure, type Target, type UpstreamReply, type UpstreamRequest } from "./target.ts";
+import { recordOf } from "./upstream-reply.ts";
 
 /** Anything with Hono's `fetch`: the all-in-one hands the gateway its monolith and service apps. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -8,7 +9,7 @@ export function appTarget(name: string, fetch: FetchHandler, options: { timeoutM
   return {
     name,
     address: "in-process",
-    async send(req: UpstreamRequest): Promise<Response> {
+    async send(req: UpstreamRequest): Promise<UpstreamReply> {
       const request = new Request(`http://${name}.in-process${req.pathAndQuery}`, {
         method: req.method,
         headers: req.headers,
@@ -22,7 +23,8 @@ export function appTarget(name: string, fetch: FetchHandler, options: { timeoutM
         timer = setTimeout(() => reject(new UpstreamFailure(name, "timeout", `no response in ${options.timeoutMs} ms`)), options.timeoutMs);
       });
       try {
-        return await Promise.race([Promise.resolve(fetch(request)), timeout]);
+        const response = await Promise.race([Promise.resolve(fetch(request)), timeout]);
+        return { status: response.status, headers: recordOf(response.headers), body: response.body };
       } catch (error) {
         if (error instanceof UpstreamFailure) throw error;
         if (req.signal.aborted) throw new UpstreamFailure(name, "client-gone", "the client went away");

@@ -11,7 +11,7 @@ import {
   type BulkheadPolicy,
 } from "cockatiel";
 import type { BreakerLimits } from "../../config/gateway-config.ts";
-import { UpstreamFailure, type Target, type UpstreamRequest } from "./target.ts";
+import { UpstreamFailure, type Target, type UpstreamReply, type UpstreamRequest } from "./target.ts";
 
 export type BreakerState = "closed" | "open" | "half-open";
 
@@ -76,7 +76,7 @@ export class TargetGuard {
     this.lastResort = options.lastResort;
     this.slots = bulkhead(limits.maxConcurrent, limits.maxPending);
     this.breaker = circuitBreaker(
-      handleWhen(isTargetFault).orWhenResult((res) => (res as Response).status >= 500),
+      handleWhen(isTargetFault).orWhenResult((res) => (res as UpstreamReply).status >= 500),
       {
         breaker: new ConsecutiveBreaker(limits.consecutiveFailures),
         halfOpenAfter: new DelegateBackoff<{ attempt: number }>((ctx) => Math.min(limits.baseEjectionMs * ctx.attempt, limits.maxEjectionMs)),
@@ -91,7 +91,7 @@ export class TargetGuard {
   }
 
   /** Sends through the limits; throws TargetShed without sending, or UpstreamFailure when sending failed. */
-  async send(request: UpstreamRequest): Promise<Response> {
+  async send(request: UpstreamRequest): Promise<UpstreamReply> {
     this.stats.requests++;
     try {
       const response = await this.sendOrPanic(request);
@@ -106,7 +106,7 @@ export class TargetGuard {
   }
 
   /** Through the breaker; a last resort that is ejected still sends, through its slots only (panic). */
-  private async sendOrPanic(request: UpstreamRequest): Promise<Response> {
+  private async sendOrPanic(request: UpstreamRequest): Promise<UpstreamReply> {
     try {
       return await this.breaker.execute(() => this.throughSlots(request));
     } catch (error) {
@@ -116,7 +116,7 @@ export class TargetGuard {
     }
   }
 
-  private throughSlots(request: UpstreamRequest): Promise<Response> {
+  private throughSlots(request: UpstreamRequest): Promise<UpstreamReply> {
     return this.slots.execute(async () => {
       this.stats.inFlight++;
       try {

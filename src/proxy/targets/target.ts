@@ -1,9 +1,15 @@
+import type { Readable } from "node:stream";
+
+/** Header fields by lower-case name, as Node's http module and undici carry them. */
+export type HeaderRecord = Record<string, string | string[]>;
+
 /** One request as the gateway sends it to a target: already filtered and stamped with forwarding headers. */
 export interface UpstreamRequest {
   method: string;
   /** Path and query, e.g. `/api/movies?id=1`. */
   pathAndQuery: string;
-  headers: Headers;
+  /** Lower-case names, one value each. */
+  headers: Record<string, string>;
   body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null;
   /** For a streamed body: whether the client has sent all of it (a stall is then the client's fault). */
   bodyComplete(): boolean;
@@ -11,13 +17,25 @@ export interface UpstreamRequest {
   signal: AbortSignal;
 }
 
+/**
+ * A target's answer as it came: a URL target's body is the socket's Node stream, an in-process
+ * app's the web stream of its Response, so neither is converted on the way to the client.
+ */
+export interface UpstreamReply {
+  status: number;
+  /** As the target sent them, hop-by-hop fields included: the gateway's edge drops those. */
+  headers: HeaderRecord;
+  /** Null when there is none (HEAD, 204, 304). */
+  body: Readable | ReadableStream<Uint8Array> | null;
+}
+
 /** Where a route's traffic can go: a URL, or a Hono app in this process (no network hop). */
 export interface Target {
   readonly name: string;
   /** The URL, or "in-process". */
   readonly address: string;
-  /** Sends the request; resolves with the upstream's response, rejects with UpstreamFailure when none came. */
-  send(request: UpstreamRequest): Promise<Response>;
+  /** Sends the request; resolves with the upstream's reply, rejects with UpstreamFailure when none came. */
+  send(request: UpstreamRequest): Promise<UpstreamReply>;
   close(): Promise<void>;
 }
 
