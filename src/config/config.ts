@@ -32,6 +32,7 @@ const baseEnv = {
   SEED_ON_START: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
+  SHUTDOWN_IDLE_GRACE_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int("must be a whole number of milliseconds").min(0, "must be 0 or more").optional(),
   ADMIN_PORT: port.default(9901),
   ADMIN_HOST: z.string().min(1).default("127.0.0.1"),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(10_000),
@@ -74,6 +75,12 @@ export interface ServerTimeouts {
   requestMs: number;
   /** An idle keep-alive connection is closed after this. */
   keepAliveMs: number;
+  /**
+   * On stop, idle keep-alive connections stay open this long before they are closed, so clients
+   * retire them first (their idle limit is below the server's keep-alive timeout): closing one while
+   * a client reuses it fails that client's request, which it cannot tell was never read.
+   */
+  drainIdleMs: number;
 }
 
 /** The admin listener: metrics and the admin API, apart from the public port (as Envoy's admin). */
@@ -166,7 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     admin: Object.freeze({ port: e.ADMIN_PORT, host: e.ADMIN_HOST }),
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
-    serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
+    serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS, drainIdleMs: e.SHUTDOWN_IDLE_GRACE_MS ?? e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
     gateway: Object.freeze(gatewayConfig(e, settings)),
     auth: Object.freeze({ ...authConfig(e), requireAuth }),
     content: Object.freeze({ ...content, store: Object.freeze(content.store) }),

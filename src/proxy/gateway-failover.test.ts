@@ -71,6 +71,20 @@ describe("the safety net", () => {
     expect(g.monolith.seen.filter((r) => r.method === "POST").map((r) => r.bodyBytes)).toEqual([16]);
   });
 
+  it("sends a GET whose connection to the last-resort target broke once more, and never a write", async () => {
+    g = await startTestGateway();
+    g.monolith.resetNext = 1;
+    const res = await fetch(`${g.url}/api/movies?id=2`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-served-by")).toBe("monolith");
+    expect(g.monolith.seen.filter((r) => r.url === "/api/movies?id=2")).toHaveLength(2);
+    g.monolith.resetNext = 1;
+    expectError(await readReply(await post()), 502, "BAD_GATEWAY", "the service could not be reached");
+    expect(g.monolith.seen.filter((r) => r.method === "POST")).toHaveLength(1);
+    const metrics = await (await fetch(`${g.adminUrl}/metrics`)).text();
+    expect(metrics).toContain('gateway_retries_total{route="movies",target="monolith"} 1');
+  });
+
   it("answers 504 when the target does not answer within the timeout, naming no address", async () => {
     g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", GATEWAY_TIMEOUT_MS: "300" });
     g.movies.mode = "slow";

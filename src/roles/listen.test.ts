@@ -55,3 +55,35 @@ describe("listener timeouts", () => {
     expect(after).toBeLessThan(2_000);
   });
 });
+
+describe("graceful stop", () => {
+  it("keeps an idle keep-alive connection through SHUTDOWN_IDLE_GRACE_MS, serving what comes on it with Connection: close", async () => {
+    const stopping = await startTestRole("proxy", { MONOLITH_URL: "http://127.0.0.1:9", SHUTDOWN_IDLE_GRACE_MS: "1500" });
+    const port = stopping.ports.gateway!;
+    const { socket, received, closed } = await new Promise<{ socket: Socket; received: () => string; closed: Promise<void> }>((resolve, reject) => {
+      let text = "";
+      const socket = connect(port, "127.0.0.1", () => resolve({ socket, received: () => text, closed }));
+      socket.on("data", (chunk) => (text += chunk.toString()));
+      socket.once("error", reject);
+      const closed = new Promise<void>((done) => socket.once("close", () => done()));
+    });
+    try {
+      socket.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+      await expect.poll(received).toContain("Strangler Fig Proxy is healthy");
+      expect(received()).not.toMatch(/connection: close/i);
+      // The client's next request races the stop on its idle connection, as a pooled upstream
+      // connection of a gateway does when a pod terminates: it must be served, not reset.
+      const stopped = stopping.stop();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const before = received().length;
+      socket.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+      await closed;
+      const second = received().slice(before);
+      expect(second).toMatch(/^HTTP\/1\.1 200/);
+      expect(second).toMatch(/connection: close/i);
+      await stopped;
+    } finally {
+      socket.destroy();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { createServer, type RequestListener, type Server, type ServerOptions } from "node:http";
+import { Server as NetServer } from "node:net";
 import { serve } from "@hono/node-server";
 import type { ServerTimeouts } from "../config/config.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
@@ -14,17 +15,30 @@ export interface Listening {
 // Node checks the header and request timeouts on this period (30 s by default), which would let a
 // slowloris connection live up to half a minute past its bound.
 const TIMEOUT_CHECK_MS = 1_000;
+const netServerClose = NetServer.prototype.close;
 
-// The node server's hook for making the server: the edge goes in front of Hono's request listener.
-function withEdge(edge: NonNullable<Listener["edge"]>): typeof createServer {
-  return ((options: ServerOptions, app: RequestListener) => createServer(options, edge(app))) as typeof createServer;
+// Set on a server once it stops: every reply from then on closes its connection.
+const draining = new WeakSet<Server>();
+
+// The node server's hook for making the server: replies say "Connection: close" once the server is
+// draining, so a client retires a connection after its last reply instead of racing our close.
+// The gateway's edge, when the listener has one, goes in front of Hono's request listener.
+function serverMaker(edge: Listener["edge"]): typeof createServer {
+  return ((options: ServerOptions, app: RequestListener) => {
+    const handle = edge ? edge(app) : app;
+    const server: Server = createServer(options, (req, res) => {
+      if (draining.has(server)) res.setHeader("connection", "close");
+      handle(req, res);
+    });
+    return server;
+  }) as typeof createServer;
 }
 
 function listenOne(listener: Listener, host: string, timeouts: ServerTimeouts): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({
       fetch: listener.app.fetch,
-      ...(listener.edge ? { createServer: withEdge(listener.edge) } : {}),
+      createServer: serverMaker(listener.edge),
       port: listener.port,
       hostname: host,
       serverOptions: {
@@ -39,18 +53,30 @@ function listenOne(listener: Listener, host: string, timeouts: ServerTimeouts): 
   });
 }
 
-function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
+/**
+ * Stops accepting, answers what comes on open connections with "Connection: close", keeps idle
+ * keep-alive connections for `idleGraceMs` (their clients drop them first), then closes those as they
+ * turn idle; whatever is left at `timeoutMs` is cut.
+ */
+function closeGracefully(server: Server, timeoutMs: number, idleGraceMs: number): Promise<void> {
   return new Promise((resolve) => {
+    draining.add(server);
+    let sweep: NodeJS.Timeout | undefined;
     const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    // Keep-alive sockets with no request in flight would hold close() open until they time out,
-    // and a socket turns idle when its in-flight request ends: sweep until close() is done.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    server.close(() => {
+    const grace = setTimeout(() => {
+      server.closeIdleConnections();
+      // A socket turns idle when its in-flight request ends: sweep until the close is done.
+      sweep = setInterval(() => server.closeIdleConnections(), 50);
+    }, idleGraceMs);
+    // net.Server's close, not http.Server's: that one closes idle keep-alive connections at once.
+    netServerClose.call(server, () => {
       clearTimeout(force);
+      clearTimeout(grace);
       clearInterval(sweep);
+      // No connection is left: http's close now only stops its timeout checks.
+      server.close();
       resolve();
     });
-    server.closeIdleConnections();
   });
 }
 
@@ -60,7 +86,7 @@ export async function listen(listeners: Listener[], host: string, timeouts: Serv
   const servers = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {
-    await Promise.all(servers.map((s) => closeGracefully(s, 0)));
+    await Promise.all(servers.map((s) => closeGracefully(s, 0, 0)));
     throw failed.reason;
   }
   const ports: Record<string, number> = {};
@@ -70,5 +96,5 @@ export async function listen(listeners: Listener[], host: string, timeouts: Serv
     ports[name] = typeof address === "object" && address ? address.port : listeners[i]!.port;
     log.info({ service: name, host: listeners[i]!.host ?? host, port: ports[name] }, "listening");
   });
-  return { ports, close: async (timeoutMs) => void (await Promise.all(servers.map((s) => closeGracefully(s, timeoutMs)))) };
+  return { ports, close: async (timeoutMs) => void (await Promise.all(servers.map((s) => closeGracefully(s, timeoutMs, Math.min(timeouts.drainIdleMs, timeoutMs))))) };
 }

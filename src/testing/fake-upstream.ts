@@ -21,6 +21,8 @@ export type UpstreamMode = "ok" | "fail" | "slow" | "reset";
 export class FakeUpstream extends LoopbackServer {
   readonly seen: SeenRequest[] = [];
   mode: UpstreamMode = "ok";
+  /** The next this many requests are cut as in "reset" mode, whatever the mode. */
+  resetNext = 0;
 
   constructor(readonly name: string) {
     super();
@@ -40,7 +42,7 @@ export class FakeUpstream extends LoopbackServer {
     }
     req.on("data", (chunk: Buffer) => (record.bodyBytes += chunk.length));
     req.on("end", () => {
-      if (this.mode === "reset") return void req.socket.destroy();
+      if (this.mode === "reset" || (this.resetNext > 0 && this.resetNext--)) return void req.socket.destroy();
       if (this.mode === "fail") {
         res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: `${this.name} failed` }));
         return;

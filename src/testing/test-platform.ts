@@ -32,7 +32,8 @@ async function isolatedConfig(
 ): Promise<{ config: Readonly<Config>; drop(): Promise<void> }> {
   // Content files of a test live in a directory of their own, made on the first upload, removed on close.
   const contentDir = join(tmpdir(), `cinemaabyss-content-${randomBytes(6).toString("hex")}`);
-  const base = loadConfig({ ...process.env, CONTENT_DATA_DIR: contentDir, ...overrides, PGLITE_DATA_DIR: "memory://", SEED_ON_START: "false" }, modules);
+  // No idle grace on stop: a test's own idle connections would hold every stop for a keep-alive timeout.
+  const base = loadConfig({ ...process.env, CONTENT_DATA_DIR: contentDir, SHUTDOWN_IDLE_GRACE_MS: "0", ...overrides, PGLITE_DATA_DIR: "memory://", SEED_ON_START: "false" }, modules);
   const removeContent = () => rm(contentDir, { recursive: true, force: true });
   if (base.database.kind !== "postgres") return { config: base, drop: removeContent };
 

@@ -69,28 +69,49 @@ export function forwarder({ guards, metrics, traffic, log, rollouts }: Forwarder
     }
   };
 
+  // A GET or HEAD whose connection broke (reset, or refused) is sent to the same last-resort target
+  // once more: a pooled connection that the target closed as the request went out (a pod stopping)
+  // costs the client nothing, as Envoy's retry on reset. Timeouts are not retried: they already waited.
+  const sendToLegacy = async (route: RouteDefinition, request: UpstreamRequest, requestId: string): Promise<UpstreamReply> => {
+    try {
+      return await send(route, route.legacy, request);
+    } catch (error) {
+      if (!(RETRYABLE.has(request.method) && error instanceof UpstreamFailure && (error.kind === "reset" || error.kind === "connect"))) throw error;
+      log.warn({ requestId, route: route.name, target: route.legacy, err: error.message }, "retrying once on the last-resort target");
+      metrics.retried(route.name, route.legacy);
+      return send(route, route.legacy, request);
+    }
+  };
+
   return async (route: RouteDefinition, key: string | undefined, request: UpstreamRequest, requestId: string): Promise<Forwarded> => {
     const side = chooseSide(route, key);
-    const chosen = side === "service" ? route.service! : route.legacy;
     const fail = (error: unknown, target: string): never => {
       log.warn({ requestId, route: route.name, target, err: error instanceof Error ? error.message : String(error) }, "no answer from upstream");
       throw clientFacingError(error);
     };
+    if (side === "legacy") {
+      try {
+        return { reply: await sendToLegacy(route, request, requestId), target: route.legacy };
+      } catch (error) {
+        return fail(error, route.legacy);
+      }
+    }
 
+    const service = route.service!;
     let reason: string;
     try {
-      const reply = await send(route, chosen, request);
-      if (!(side === "service" && RETRYABLE.has(request.method) && reply.status >= 500)) return { reply, target: chosen };
+      const reply = await send(route, service, request);
+      if (!(RETRYABLE.has(request.method) && reply.status >= 500)) return { reply, target: service };
       await discardReply(reply);
       reason = `status ${reply.status}`;
     } catch (error) {
-      if (side !== "service" || !mayFallBack(request, error)) return fail(error, chosen);
+      if (!mayFallBack(request, error)) return fail(error, service);
       reason = error instanceof Error ? error.message : String(error);
     }
-    log.warn({ requestId, route: route.name, from: chosen, to: route.legacy, reason }, "falling back to legacy target");
-    metrics.fellBack(route.name, chosen, route.legacy);
+    log.warn({ requestId, route: route.name, from: service, to: route.legacy, reason }, "falling back to legacy target");
+    metrics.fellBack(route.name, service, route.legacy);
     try {
-      return { reply: await send(route, route.legacy, request), target: route.legacy, fallbackFrom: chosen };
+      return { reply: await sendToLegacy(route, request, requestId), target: route.legacy, fallbackFrom: service };
     } catch (error) {
       return fail(error, route.legacy);
     }

@@ -25,6 +25,12 @@ export class GatewayMetrics {
     labelNames: ["route", "from", "to"] as const,
     registers: [this.registry],
   });
+  private readonly retries = new Counter({
+    name: "gateway_retries_total",
+    help: "GET/HEAD requests sent a second time to a route's last-resort target after its connection broke",
+    labelNames: ["route", "target"] as const,
+    registers: [this.registry],
+  });
   private readonly shed = new Counter({
     name: "gateway_shed_total",
     help: "Requests refused without sending: target ejected or out of slots",
@@ -57,6 +63,10 @@ export class GatewayMetrics {
 
   fellBack(route: string, from: string, to: string): void {
     this.fallbacks.inc({ route, from, to });
+  }
+
+  retried(route: string, target: string): void {
+    this.retries.inc({ route, target });
   }
 
   refused(target: string, reason: string): void {
