@@ -10,7 +10,7 @@ import { callerIdentity } from "../routing/caller-identity.ts";
 import type { UpstreamRequest } from "../targets/target.ts";
 import type { Forwarded } from "./forwarder.ts";
 import { replyHeaders, upstreamHeaders } from "./forwarding-headers.ts";
-import { clientBodyOf, forwardedBody, PROXIED, type EdgeDeps } from "./proxy-handler.ts";
+import { clientBodyOf, forwardedBody, PROXIED, type EdgeDeps } from "./edge-request.ts";
 
 export interface NodeEdgeDeps extends EdgeDeps {
   log: Logger;

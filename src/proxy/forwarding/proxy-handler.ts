@@ -4,49 +4,16 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../adapters/http-server/app-env.ts";
 import { peerAddress } from "../../adapters/http-server/client-address.ts";
 import { AppError } from "../../contracts/app-error.ts";
-import type { RolloutController } from "../rollout/rollout-controller.ts";
-import type { RouteRegistry } from "../routing/route-registry.ts";
-import { callerIdentity, type IdentityPolicy } from "../routing/caller-identity.ts";
+import { callerIdentity } from "../routing/caller-identity.ts";
 import { UpstreamFailure, type UpstreamRequest } from "../targets/target.ts";
-import { clientFacingError } from "./client-facing-error.ts";
 import { headersOf } from "../targets/upstream-reply.ts";
-import { readClientBody, type ClientBody, type ClientBodyLimits } from "./client-body.ts";
-import { RETRYABLE, type Forward, type Forwarded } from "./forwarder.ts";
+import { clientFacingError } from "./client-facing-error.ts";
+import { ALLOW, clientBodyOf, forwardedBody, PROXIED, type EdgeDeps } from "./edge-request.ts";
+import type { Forwarded } from "./forwarder.ts";
 import { replyHeaders, upstreamHeaders } from "./forwarding-headers.ts";
 
-/** What the two edges (this Hono handler, and the Node listener in front of it) both need. */
-export interface EdgeDeps {
-  registry: RouteRegistry;
-  forward: Forward;
-  identity: IdentityPolicy;
-  body: ClientBodyLimits;
-  /** Shadow traffic; absent in gateways built without it. */
-  rollouts?: Pick<RolloutController, "afterReply">;
-}
-
-// What the services answer; anything else (TRACE, CONNECT, WebDAV verbs) gets 405 here, as there.
-export const PROXIED = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
-const ALLOW = [...PROXIED].join(", ");
 // A small body of known length is handed to Hono whole: a buffer goes out on the server's fast path.
 const BUFFER_UP_TO_BYTES = 64 * 1024;
-
-/** The Content-Length a client declared, when it is a plain number. */
-export function declaredLength(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-/** The body a request carries on to its target: none for GET and HEAD, which may be sent twice. */
-export function clientBodyOf(method: string, stream: () => ReadableStream<Uint8Array> | null, length: string | undefined, limits: ClientBodyLimits): Promise<ClientBody> | ClientBody {
-  return RETRYABLE.has(method) ? { kind: "none" } : readClientBody(stream(), declaredLength(length), limits);
-}
-
-/** The upstream request's body and its completeness, from the client's. */
-export function forwardedBody(body: ClientBody): Pick<UpstreamRequest, "body" | "bodyComplete"> {
-  return {
-    body: body.kind === "whole" ? body.bytes : body.kind === "stream" ? body.stream : null,
-    bodyComplete: body.kind === "stream" ? body.complete : () => true,
-  };
-}
 
 async function wholeBody(body: Readable, target: string): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Buffer[] = [];
