@@ -7,6 +7,7 @@ import { requestIdOf } from "../../adapters/http-server/request-id.ts";
 import type { Logger } from "../../adapters/logging/logger.ts";
 import type { RouteDefinition } from "../routing/route-table.ts";
 import { callerIdentity } from "../routing/caller-identity.ts";
+import { ClientGone } from "../targets/client-gone.ts";
 import type { UpstreamRequest } from "../targets/target.ts";
 import type { Forwarded } from "./forwarder.ts";
 import { replyHeaders, upstreamHeaders } from "./forwarding-headers.ts";
@@ -68,7 +69,7 @@ export function nodeEdge(deps: NodeEdgeDeps, next: RequestListener): RequestList
     try {
       const { key } = await callerIdentity({ path, authorization: single(req.headers.authorization), userId: single(req.headers["x-user-id"]) }, route, identity);
       const body = await clientBodyOf(method, () => Readable.toWeb(req) as ReadableStream<Uint8Array>, single(req.headers["content-length"]), bodyLimits);
-      const client = new AbortController();
+      const client = new ClientGone();
       res.once("close", () => {
         if (!res.writableFinished) client.abort();
       });
@@ -77,7 +78,7 @@ export function nodeEdge(deps: NodeEdgeDeps, next: RequestListener): RequestList
         pathAndQuery: req.url!,
         headers: upstreamHeaders(req.headers, { address: req.socket.remoteAddress, protocol: (req.socket as TLSSocket).encrypted ? "https" : "http", requestId }),
         ...forwardedBody(body),
-        signal: client.signal,
+        signal: client,
       };
       rollouts?.afterReply(res, route, request);
       write(res, await forward(route, key, request, requestId), requestId);

@@ -14,7 +14,7 @@ export function appTarget(name: string, fetch: FetchHandler, options: { timeoutM
         method: req.method,
         headers: req.headers,
         body: req.body,
-        signal: req.signal,
+        signal: req.signal instanceof AbortSignal ? req.signal : undefined,
         // A streamed body needs half duplex in Node.
         duplex: "half",
       });

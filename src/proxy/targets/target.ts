@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { ClientGone } from "./client-gone.ts";
 
 /** Header fields by lower-case name, as Node's http module and undici carry them. */
 export type HeaderRecord = Record<string, string | string[]>;
@@ -13,8 +14,11 @@ export interface UpstreamRequest {
   body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null;
   /** For a streamed body: whether the client has sent all of it (a stall is then the client's fault). */
   bodyComplete(): boolean;
-  /** Aborted when the client goes away: the upstream call stops too. */
-  signal: AbortSignal;
+  /**
+   * Aborted when the client goes away: the upstream call stops too. The Node edge's lighter
+   * ClientGone only ever reaches URL targets (in-process targets are served through Hono).
+   */
+  signal: AbortSignal | ClientGone;
 }
 
 /**
