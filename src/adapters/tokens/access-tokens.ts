@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { requiredIdParam } from "../../contracts/identifiers.ts";
 import type { SigningKey } from "./signing-key.ts";
@@ -40,10 +41,16 @@ export class InvalidToken extends Error {
 }
 
 const ALGORITHM = "HS256";
+// Tokens verified recently, by their exact text. A JWT's verdict cannot change before it expires
+// (the key ring is fixed for the life of the process), and verifying one cost the gateway 0.3 ms of
+// CPU per request, three times the rest of its hot path. Only good tokens are kept, each until its
+// expiry at the latest; a bounded count keeps a flood of distinct tokens from growing the memory.
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 /** Signs and verifies the platform's access tokens (JWT); the auth module and the gateway share it. */
 export class AccessTokens {
   private readonly secrets: Map<string, Uint8Array>;
+  private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
 
   constructor(private readonly settings: AccessTokenSettings) {
     if (settings.keys.length === 0) throw new Error("access tokens need at least one signing key");
@@ -73,6 +80,15 @@ export class AccessTokens {
    * for a role claim that is not a known role. A token without a role claim (issued before roles) is `user`.
    */
   async verify(token: string): Promise<VerifiedToken> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt * 1000 > Date.now()) return known;
+    // Frozen: one object answers every request that presents this token.
+    const verified = Object.freeze(await this.verifyAnew(token));
+    this.verified.set(token, verified);
+    return verified;
+  }
+
+  private async verifyAnew(token: string): Promise<VerifiedToken> {
     let subject: string;
     let expiresAt: number;
     let roleClaim: unknown;
