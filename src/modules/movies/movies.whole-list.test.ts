@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outsideWriter } from "../../testing/outside-writer.ts";
 import { startTestApp, type TestApp } from "../../testing/test-app.ts";
 import { MOVIES_API } from "./movies.contract.ts";
 
@@ -9,21 +8,6 @@ import { MOVIES_API } from "./movies.contract.ts";
 // must follow every committed write, including writes that bypass this process (psql, another
 // replica): the version a trigger bumps in the writer's transaction is what the cache checks.
 // Runs on PGlite under `npm test` and on a PostgreSQL server under `npm run test:servers`.
-
-/** Runs SQL on the test's database as another client would: a connection of its own on a server, the instance itself on PGlite. */
-function outsideWriter(t: TestApp): (statement: string) => Promise<void> {
-  const database = t.platform.config.database;
-  if (database.kind === "pglite") return async (statement) => void (await t.platform.database.db.execute(sql.raw(statement)));
-  return async (statement) => {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-}
 
 const get = async (t: TestApp, headers: Record<string, string> = {}) => {
   const res = await t.app.request("/api/movies", { headers });
