@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
 import { serializedListReply } from "../../adapters/http-server/serialized-list-reply.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { errorResponses, jsonBody, jsonReply, notModifiedReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam, requiredIdParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
 import { Movie, MovieInput, type MoviesApi } from "./movies.contract.ts";
@@ -27,6 +27,7 @@ const listOrGet = createRoute({
   request: { query: pageQuery.extend({ id: idParam }) },
   responses: {
     200: jsonReply("The list in id order; with ?id= the one movie", z.union([z.array(Movie), Movie])),
+    304: notModifiedReply,
     ...errorResponses(400, 404),
   },
 });

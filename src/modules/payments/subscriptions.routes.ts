@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
 import { serializedListReply } from "../../adapters/http-server/serialized-list-reply.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { errorResponses, jsonBody, jsonReply, notModifiedReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { RecordAccess } from "../../adapters/request-context/record-access.ts";
 import { UserRowsFilter } from "./payments.contract.ts";
@@ -16,6 +16,7 @@ const listOrGet = createRoute({
   request: { query: UserRowsFilter.extend({ id: idParam }) },
   responses: {
     200: jsonReply("The list in id order; with ?id= the one subscription", z.union([z.array(Subscription), Subscription])),
+    304: notModifiedReply,
     ...errorResponses(400, 401, 403, 404),
   },
 });
