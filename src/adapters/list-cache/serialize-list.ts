@@ -13,7 +13,8 @@ export interface SerializedArray<H> {
 
 /**
  * Joins pages of entries into one JSON array, or answers undefined as soon as it passes `maxBytes`
- * (the pages are abandoned then: memory never holds more than the bound plus a page).
+ * (the pages are abandoned then). Memory: the bound plus a page while reading, twice the bound for
+ * the moment the chunks are joined into one buffer per part.
  */
 export async function serializeWithin<H>(pages: AsyncIterable<readonly ListEntry<H>[]>, maxBytes: number): Promise<SerializedArray<H> | undefined> {
   const parts: Buffer[] = [];
