@@ -37,6 +37,28 @@ describe("WholeListCache", () => {
     expect(state.reads).toBe(1);
   });
 
+  it("never hands a build of an older version to a call that read a newer one", async () => {
+    const { state, src } = source(['"old"']);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Each read sees the list as it was when it began (as a query's snapshot does).
+    src.pages = async function* () {
+      const entries = state.entries;
+      await gate;
+      yield entries;
+    };
+    const cache = new WholeListCache(new ByteBudget(1000), src);
+    const first = cache.current();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // A write commits while the first build is still reading.
+    state.version = "e.2";
+    state.entries = ['"new"'];
+    const second = cache.current();
+    release();
+    expect((await second)!.parts.map(String)).toEqual(['["new"]']);
+    expect((await first)!.version).toBe("e.1");
+  });
+
   it("keeps nothing over the budget, shares the budget between lists, and gives it back on replacement", async () => {
     const budget = new ByteBudget(12);
     const one = source(['"12345"']); // 9 bytes

@@ -81,6 +81,16 @@ describe("GET /api/movies whole list, cached", () => {
     expect(etag).toMatch(/^"[0-9a-f]{32}\.\d+-[\w-]+"$/);
   });
 
+  it("reads its own writes while other whole-list reads and rebuilds run concurrently", async () => {
+    for (let round = 0; round < 10; round++) {
+      const title = `Concurrent ${round}`;
+      const [created] = await Promise.all([t.call("POST", "/api/movies", { title, description: "", genres: ["Drama"], rating: 5 }), get(t), get(t), get(t)]);
+      expect(created.status).toBe(201);
+      const after = await get(t);
+      expect((JSON.parse(after.text) as { title: string }[]).some((m) => m.title === title)).toBe(true);
+    }
+  });
+
   it("pages (?limit=, ?offset=) are never served from the whole list", async () => {
     const res = await t.app.request("/api/movies?limit=2");
     expect(res.headers.get("etag")).toBeNull();
