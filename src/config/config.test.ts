@@ -13,6 +13,8 @@ describe("loadConfig", () => {
     expect(config.database).toEqual({ kind: "pglite", dataDir: ".data/pglite" });
     expect(config.seedOnStart).toBe(true);
     expect(config.port).toBeUndefined();
+    expect(config.listCacheMaxBytes).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ LIST_CACHE_MAX_BYTES: "0" }).listCacheMaxBytes).toBe(0);
   });
 
   it("uses DB_CONNECTION_STRING, or DATABASE_URL as its alias, and then does not seed by default", () => {
@@ -48,6 +50,8 @@ describe("loadConfig", () => {
     ["DB_CONNECTION_STRING", "mysql://x", "DB_CONNECTION_STRING: must be a postgres:// or postgresql:// URL"],
     ["SEED_ON_START", "maybe", "SEED_ON_START: must be true or false"],
     ["DB_POOL_MAX", "0", "DB_POOL_MAX: must be a positive whole number"],
+    ["LIST_CACHE_MAX_BYTES", "-1", "LIST_CACHE_MAX_BYTES: must be a whole number of bytes from 0 (no cache) to 4294967296"],
+    ["LIST_CACHE_MAX_BYTES", "64MB", "LIST_CACHE_MAX_BYTES: must be a whole number of bytes from 0 (no cache) to 4294967296"],
     ["MOVIES_MIGRATION_PERCENT", "101", "MOVIES_MIGRATION_PERCENT: must be a whole number from 0 to 100"],
     ["MOVIES_MIGRATION_PERCENT", "12.5", "MOVIES_MIGRATION_PERCENT: must be a whole number from 0 to 100"],
     ["MOVIES_MIGRATION_PERCENT", "-1", "MOVIES_MIGRATION_PERCENT: must be a whole number from 0 to 100"],

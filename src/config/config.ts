@@ -18,6 +18,7 @@ const postgresUrl = z
   });
 
 const HOPS = "must be a whole number from 0 to 10";
+const CACHE_BYTES = "must be a whole number of bytes from 0 (no cache) to 4294967296";
 
 // Empty strings count as unset: `FOO=` in a shell or a compose file means "no value".
 const baseEnv = {
@@ -46,6 +47,13 @@ const baseEnv = {
   KAFKA_PARTITIONS: positiveInt("a positive whole number").default(3),
   KAFKA_PUBLISH_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(3_000),
   OUTBOX_RELAY: flag.default(true),
+  // 64 MiB: a 100,000-movie list is about 15 MB.
+  LIST_CACHE_MAX_BYTES: z.coerce
+    .number({ error: CACHE_BYTES })
+    .int(CACHE_BYTES)
+    .min(0, CACHE_BYTES)
+    .max(2 ** 32, CACHE_BYTES)
+    .default(64 * 1024 * 1024),
   // 0 by default: a header written by nobody we trust never names the client. README "Limits" gives each deployment's value.
   TRUSTED_PROXY_HOPS: z.coerce.number({ error: HOPS }).int(HOPS).min(0, HOPS).max(10, HOPS).default(0),
   ...gatewayEnv,
@@ -112,6 +120,8 @@ export interface Config {
    * Envoy's xff_num_trusted_hops): 0 means the socket's peer is the client.
    */
   trustedProxyHops: number;
+  /** Bytes of whole lists (movies, payments, subscriptions) this process keeps serialized; 0: none, every list is streamed. */
+  listCacheMaxBytes: number;
   gateway: Readonly<GatewayConfig>;
   auth: Readonly<AuthConfig>;
   /** Movie content: the store (S3 or files under the data dir) and the lifetimes of its URLs. */
@@ -173,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     admin: Object.freeze({ port: e.ADMIN_PORT, host: e.ADMIN_HOST }),
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    listCacheMaxBytes: e.LIST_CACHE_MAX_BYTES,
     serverTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS, drainIdleMs: e.SHUTDOWN_IDLE_GRACE_MS ?? e.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
     gateway: Object.freeze(gatewayConfig(e, settings)),
     auth: Object.freeze({ ...authConfig(e), requireAuth }),

@@ -6,24 +6,10 @@ import { movieGenres, movies } from "./movies/movies.tables.ts";
 import { payments, subscriptions } from "./payments/payments.tables.ts";
 import { users } from "./users/users.tables.ts";
 
-// More rows than two pages, so a whole list crosses page boundaries and is streamed.
+// More rows than two pages, so a whole list crosses page boundaries (read into the cache or streamed).
 const ROWS = LIST_PAGE_ROWS * 2 + 345;
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-  const db = t.platform.database.db;
-  await db.execute(sql`insert into users.users (username, email) select 'u' || i, 'u' || i || '@lists.example' from generate_series(1, ${ROWS}) i`);
-  await db.execute(sql`insert into movies.movies (title, description, rating)
-    select 'Movie "' || i || '" \\ é ✓', case when i % 7 = 0 then '' else 'line' || chr(10) || i end, (i % 101) / 10.0 from generate_series(1, ${ROWS}) i`);
-  // Genres out of alphabetical order, and some movies with none.
-  await db.execute(sql`insert into movies.movie_genres (movie_id, position, genre)
-    select id, p, (array['Noir', 'Action', 'Drama'])[p + 1] from movies.movies, generate_series(0, 2) p where id % 5 <> 0 and p <= id % 3`);
-  await db.execute(sql`insert into payments.payments (user_id, amount) select 1 + i % 3, (i % 9999) / 100.0 + 0.01 from generate_series(1, ${ROWS}) i`);
-  await db.execute(sql`insert into payments.subscriptions (user_id, plan_type, start_date, end_date)
-    select 1 + i % 3, 'premium', '2024-01-01T00:00:00Z', '2024-02-01T00:00:00.123Z' from generate_series(1, ${ROWS}) i`);
-}, 120_000);
-afterAll(() => t.close());
 
 // Today's replies built as the code before streaming built them: every row read in one query,
 // genres grouped in JS, then one JSON.stringify of the whole array (what c.json sends).
@@ -59,7 +45,27 @@ async function text(path: string): Promise<{ status: number; type: string | null
   return { status: res.status, type: res.headers.get("content-type"), length: res.headers.get("content-length"), body: await res.text() };
 }
 
-describe("whole lists across pages", () => {
+// Whole lists are served from the list cache when they fit LIST_CACHE_MAX_BYTES, else streamed:
+// both must answer the same bytes, so every case runs both ways.
+describe.each([
+  ["cached", {}],
+  ["streamed (LIST_CACHE_MAX_BYTES=0)", { LIST_CACHE_MAX_BYTES: "0" }],
+])("whole lists across pages, %s", (_how, env: Record<string, string>) => {
+  beforeAll(async () => {
+    t = await startTestApp(undefined, env);
+    const db = t.platform.database.db;
+    await db.execute(sql`insert into users.users (username, email) select 'u' || i, 'u' || i || '@lists.example' from generate_series(1, ${ROWS}) i`);
+    await db.execute(sql`insert into movies.movies (title, description, rating)
+      select 'Movie "' || i || '" \\ é ✓', case when i % 7 = 0 then '' else 'line' || chr(10) || i end, (i % 101) / 10.0 from generate_series(1, ${ROWS}) i`);
+    // Genres out of alphabetical order, and some movies with none.
+    await db.execute(sql`insert into movies.movie_genres (movie_id, position, genre)
+      select id, p, (array['Noir', 'Action', 'Drama'])[p + 1] from movies.movies, generate_series(0, 2) p where id % 5 <> 0 and p <= id % 3`);
+    await db.execute(sql`insert into payments.payments (user_id, amount) select 1 + i % 3, (i % 9999) / 100.0 + 0.01 from generate_series(1, ${ROWS}) i`);
+    await db.execute(sql`insert into payments.subscriptions (user_id, plan_type, start_date, end_date)
+      select 1 + i % 3, 'premium', '2024-01-01T00:00:00Z', '2024-02-01T00:00:00.123Z' from generate_series(1, ${ROWS}) i`);
+  }, 120_000);
+  afterAll(() => t.close());
+
   it.each([
     ["/api/movies", legacyMovies],
     ["/api/payments", () => legacyPayments()],
@@ -76,6 +82,8 @@ describe("whole lists across pages", () => {
   });
 
   it("reads a whole list in one query per page, with a fixed number of parameters whatever its length", async () => {
+    // A write first: the cached list is read again (the streamed one always is).
+    await t.platform.database.db.execute(sql`update movies.movies set rating = rating where id = 1`);
     t.queries.length = 0;
     await text("/api/movies");
     // Only the reads of the list: the outbox relay and the events consumer query the same database meanwhile.

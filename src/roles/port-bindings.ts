@@ -2,6 +2,7 @@ import { container as rootContainer, instanceCachingFactory, type DependencyCont
 import type { Config } from "../config/config.ts";
 import { EVENT_BUS, type EventBus } from "../adapters/bus/event-bus.ts";
 import { DATABASE, type Database } from "../adapters/db/database.ts";
+import { ByteBudget, LIST_CACHE_BUDGET } from "../adapters/list-cache/byte-budget.ts";
 import { RemoteClient } from "../adapters/http-client/remote-client.ts";
 import { TRUSTED_PROXY_HOPS } from "../adapters/http-server/client-address.ts";
 
@@ -35,6 +36,7 @@ export function bindPorts(
   c.register(DATABASE, { useValue: db });
   c.register(EVENT_BUS, { useValue: bus });
   c.register(TRUSTED_PROXY_HOPS, { useValue: config.trustedProxyHops });
+  c.register(LIST_CACHE_BUDGET, { useValue: new ByteBudget(config.listCacheMaxBytes) });
   for (const { module } of config.modules) {
     for (const adapter of module.adapters ?? []) {
       c.register(adapter.token as InjectionToken<unknown>, { useFactory: instanceCachingFactory(() => adapter.open(config)) });

@@ -31,3 +31,8 @@ export async function collectPages<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
   for await (const rows of pages) for (const row of rows) all.push(row);
   return all;
 }
+
+/** The same pages with each row mapped. */
+export async function* mapPages<T, U>(pages: AsyncIterable<T[]>, map: (row: T) => U): AsyncGenerator<U[]> {
+  for await (const rows of pages) yield rows.map(map);
+}

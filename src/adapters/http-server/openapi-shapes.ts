@@ -32,3 +32,9 @@ export function jsonBody<S extends z.ZodType>(schema: S) {
 export function jsonReply<S extends z.ZodType>(description: string, schema: S) {
   return { description, content: { "application/json": { schema } } } as const;
 }
+
+/** The 304 of a whole list served with a strong ETag, to a GET whose If-None-Match names it. */
+export const notModifiedReply = {
+  description: "Not modified: If-None-Match named the whole list's current ETag (only whole lists that fit the list cache carry one); no body",
+  headers: { ETag: { description: "The whole list's strong entity tag", schema: { type: "string" } } },
+} as const;

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
 import type { Page } from "../../contracts/pagination.ts";
 import { text } from "../../contracts/text.ts";
+import type { SerializedList } from "../../contracts/serialized-list.ts";
 
 export const MovieInput = z
   .object(
@@ -44,6 +45,12 @@ export interface MoviesApi {
   list(page: Page): Promise<Movie[]>;
   /** The same list as pages of bounded size, read one after the other: how a whole list is served. */
   pages(page: Page): AsyncIterable<Movie[]>;
+  /**
+   * The whole list (the same bytes `pages({})` would make, poster URLs aside) as of the database's
+   * version now, kept serialized between writes; undefined when this implementation does not keep
+   * it (too big for the cache budget, or remote): stream `pages` then.
+   */
+  wholeList(): Promise<SerializedList | undefined>;
   /** The movie with this id; throws NOT_FOUND when there is none. */
   get(id: number): Promise<Movie>;
   /** Creates a movie and its genres atomically. */

@@ -1,5 +1,6 @@
 import type { AdapterBinding, ModuleDescriptor, PortBinding } from "../module-descriptor.ts";
 import { DATABASE } from "../../adapters/db/database.ts";
+import { LIST_CACHE_BUDGET } from "../../adapters/list-cache/byte-budget.ts";
 import { MOVIES_API, type MoviesApi } from "./movies.contract.ts";
 import { MoviesClient } from "./movies.client.ts";
 import { moviesRoutes } from "./movies.routes.ts";
@@ -29,7 +30,8 @@ const contentPort: PortBinding<MovieContentApi> = {
 const moviesPort: PortBinding<MoviesApi> = {
   token: MOVIES_API,
   // Posters are the content service's, in this process whenever the movies service is.
-  inProcess: (c, config) => new MoviesService(c.resolve(DATABASE), new MovieContentService(c.resolve(DATABASE), c.resolve(CONTENT_STORE), config.content)),
+  inProcess: (c, config) =>
+    new MoviesService(c.resolve(DATABASE), new MovieContentService(c.resolve(DATABASE), c.resolve(CONTENT_STORE), config.content), c.resolve(LIST_CACHE_BUDGET)),
   remote: (http) => new MoviesClient(http),
 };
 

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { serializedListReply } from "../../adapters/http-server/serialized-list-reply.ts";
+import { errorResponses, jsonBody, jsonReply, notModifiedReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam, requiredIdParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
 import { Movie, MovieInput, type MoviesApi } from "./movies.contract.ts";
@@ -26,6 +27,7 @@ const listOrGet = createRoute({
   request: { query: pageQuery.extend({ id: idParam }) },
   responses: {
     200: jsonReply("The list in id order; with ?id= the one movie", z.union([z.array(Movie), Movie])),
+    304: notModifiedReply,
     ...errorResponses(400, 404),
   },
 });
@@ -53,8 +55,10 @@ export function moviesRoutes(movies: MoviesApi) {
   return createRouter()
     .openapi(listOrGet, async (c) => {
       const { id, ...page } = c.req.valid("query");
-      if (id === undefined) return jsonArrayReply(c, linkedPages(movies.pages(page), c));
-      return c.json(linked(await movies.get(id), c), 200);
+      if (id !== undefined) return c.json(linked(await movies.get(id), c), 200);
+      const whole = page.limit === undefined && !page.offset ? await movies.wholeList() : undefined;
+      if (whole) return serializedListReply<Movie>(c, whole, (url) => `,"poster_url":${JSON.stringify(publicUrl(url, c))}`);
+      return jsonArrayReply(c, linkedPages(movies.pages(page), c));
     })
     .openapi(getOne, async (c) => c.json(linked(await movies.get(c.req.valid("param").id), c), 200))
     .openapi(create, async (c) => c.json(await movies.create(c.req.valid("json")), 201));

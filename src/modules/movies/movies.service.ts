@@ -2,11 +2,16 @@ import { eq, gt, sql } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
 import { appendEvent } from "../../adapters/outbox/outbox.ts";
 import { newDomainEvent } from "../../contracts/domain-event.ts";
-import { collectPages, keysetPages } from "../../adapters/db/keyset-pages.ts";
+import { collectPages, keysetPages, mapPages } from "../../adapters/db/keyset-pages.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Page } from "../../contracts/pagination.ts";
 import type { Movie, MovieInput, MoviesApi } from "./movies.contract.ts";
-import { movieContent, movieGenres, movies } from "./movies.tables.ts";
+import { movieContent, movieGenres, movies, moviesListVersions } from "./movies.tables.ts";
+import type { SerializedList } from "../../contracts/serialized-list.ts";
+import { ByteBudget } from "../../adapters/list-cache/byte-budget.ts";
+import { listVersionReader } from "../../adapters/list-cache/list-version.ts";
+import type { ListEntry } from "../../adapters/list-cache/serialize-list.ts";
+import { WholeListCache } from "../../adapters/list-cache/whole-list-cache.ts";
 
 // The genres of each row in the same query, in the client's order: no parameter per movie, so a
 // page of any size is one statement (an IN list of ids breaks at PostgreSQL's 65,535 parameters).
@@ -35,16 +40,38 @@ const noPosters: PosterLinks = {
   },
 };
 
+type PosterRef = { movieId: number; contentId: string };
+
+// A movie as it sits in the cached list: its poster URL is signed per request, so it is a hole.
+function listEntry(row: MovieRow): ListEntry<PosterRef> {
+  const text = JSON.stringify(toMovie(row));
+  return row.posterId === null ? text : [text.slice(0, -1), { movieId: row.id, contentId: row.posterId }, "}"];
+}
+
 /** MoviesApi over this process's database. */
 export class MoviesService implements MoviesApi {
   // Built once and prepared by name on each connection: a read by id neither rebuilds its SQL nor is re-planned.
   private readonly byId;
+  private readonly whole: WholeListCache<PosterRef>;
 
   constructor(
     private readonly db: Database,
     private readonly posters: PosterLinks = noPosters,
+    budget = new ByteBudget(0),
   ) {
     this.byId = db.select(columns).from(movies).where(eq(movies.id, sql.placeholder("id"))).prepare("movies_by_id");
+    const version = listVersionReader(db, moviesListVersions, "movies");
+    this.whole = new WholeListCache(budget, {
+      version,
+      pages: () => mapPages(keysetPages((after, offset, limit) => this.rows(after, offset, limit), {}), listEntry),
+    });
+  }
+
+  async wholeList(): Promise<SerializedList | undefined> {
+    const list = await this.whole.current();
+    if (!list) return undefined;
+    const values = await Promise.all(list.holes.map((poster) => this.posters.posterUrl(poster.movieId, poster.contentId)));
+    return { version: list.version, parts: list.parts, values };
   }
 
   list(page: Page): Promise<Movie[]> {
@@ -52,16 +79,17 @@ export class MoviesService implements MoviesApi {
   }
 
   pages(page: Page): AsyncIterable<Movie[]> {
-    return keysetPages(async (after, offset, limit) => {
-      const rows = await this.db
-        .select(columns)
-        .from(movies)
-        .where(after === undefined ? undefined : gt(movies.id, after))
-        .orderBy(movies.id)
-        .offset(offset)
-        .limit(limit);
-      return this.withPosters(rows);
-    }, page);
+    return keysetPages(async (after, offset, limit) => this.withPosters(await this.rows(after, offset, limit)), page);
+  }
+
+  private rows(after: number | undefined, offset: number, limit: number): Promise<MovieRow[]> {
+    return this.db
+      .select(columns)
+      .from(movies)
+      .where(after === undefined ? undefined : gt(movies.id, after))
+      .orderBy(movies.id)
+      .offset(offset)
+      .limit(limit);
   }
 
   async get(id: number): Promise<Movie> {

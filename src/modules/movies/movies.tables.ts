@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { listVersionsTable } from "../../adapters/list-cache/list-version.ts";
 import { bigint, check, doublePrecision, index, integer, pgSchema, primaryKey, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
 export const moviesSchema = pgSchema("movies");
@@ -59,3 +60,6 @@ export const movieContent = moviesSchema.table(
     index("movie_content_pending_idx").on(t.uploadExpiresAt).where(sql`${t.status} = 'pending'`),
   ],
 );
+
+/** The version of the whole movie list, bumped by triggers on movies, movie_genres and movie_content. */
+export const moviesListVersions = listVersionsTable(moviesSchema);

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
+import type { SerializedList } from "../../contracts/serialized-list.ts";
 import { idField, idParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
 
@@ -44,6 +45,8 @@ export type UserRowsFilter = Partial<z.output<typeof UserRowsFilter>>;
 export interface PaymentsApi {
   /** Payments in id order, one page, optionally one user's only. */
   list(filter: UserRowsFilter): Promise<Payment[]>;
+  /** The whole list of every user, as `pages({})` would make it, kept serialized between writes; undefined when not kept here (too big, or remote). */
+  wholeList(): Promise<SerializedList | undefined>;
   /** The same list as pages of bounded size, read one after the other: how a whole list is served. */
   pages(filter: UserRowsFilter): AsyncIterable<Payment[]>;
   /** The payment with this id; throws NOT_FOUND when there is none. */

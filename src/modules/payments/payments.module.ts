@@ -1,6 +1,7 @@
 import type { ModuleDescriptor, PortBinding } from "../module-descriptor.ts";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { DATABASE } from "../../adapters/db/database.ts";
+import { LIST_CACHE_BUDGET } from "../../adapters/list-cache/byte-budget.ts";
 import { USERS_API } from "../users/index.ts";
 import { PAYMENTS_API, type PaymentsApi } from "./payments.contract.ts";
 import { PaymentsClient } from "./payments.client.ts";
@@ -14,13 +15,13 @@ import { SubscriptionsService } from "./subscriptions.service.ts";
 
 const paymentsPort: PortBinding<PaymentsApi> = {
   token: PAYMENTS_API,
-  inProcess: (c) => new PaymentsService(c.resolve(DATABASE), c.resolve(USERS_API)),
+  inProcess: (c) => new PaymentsService(c.resolve(DATABASE), c.resolve(USERS_API), c.resolve(LIST_CACHE_BUDGET)),
   remote: (http) => new PaymentsClient(http),
 };
 
 const subscriptionsPort: PortBinding<SubscriptionsApi> = {
   token: SUBSCRIPTIONS_API,
-  inProcess: (c) => new SubscriptionsService(c.resolve(DATABASE), c.resolve(USERS_API)),
+  inProcess: (c) => new SubscriptionsService(c.resolve(DATABASE), c.resolve(USERS_API), c.resolve(LIST_CACHE_BUDGET)),
   remote: (http) => new SubscriptionsClient(http),
 };
 

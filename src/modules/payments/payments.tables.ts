@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { exactTimestamp } from "../../adapters/db/exact-timestamp.ts";
+import { listVersionsTable } from "../../adapters/list-cache/list-version.ts";
 import { check, index, integer, numeric, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
 
 export const paymentsSchema = pgSchema("payments");
@@ -34,3 +35,6 @@ export const subscriptions = paymentsSchema.table(
     check("subscriptions_dates_ordered", sql`${t.endDate} >= ${t.startDate}`),
   ],
 );
+
+/** The versions of the whole payment and subscription lists, bumped by triggers on their tables. */
+export const paymentsListVersions = listVersionsTable(paymentsSchema);

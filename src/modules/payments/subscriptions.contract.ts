@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
+import type { SerializedList } from "../../contracts/serialized-list.ts";
 import { idField } from "../../contracts/identifiers.ts";
 import { text } from "../../contracts/text.ts";
 import type { UserRowsFilter } from "./payments.contract.ts";
@@ -56,6 +57,8 @@ export type Subscription = z.infer<typeof Subscription>;
 export interface SubscriptionsApi {
   /** Subscriptions in id order, one page, optionally one user's only. */
   list(filter: UserRowsFilter): Promise<Subscription[]>;
+  /** The whole list of every user, as `pages({})` would make it, kept serialized between writes; undefined when not kept here (too big, or remote). */
+  wholeList(): Promise<SerializedList | undefined>;
   /** The same list as pages of bounded size, read one after the other: how a whole list is served. */
   pages(filter: UserRowsFilter): AsyncIterable<Subscription[]>;
   /** The subscription with this id; throws NOT_FOUND when there is none. */

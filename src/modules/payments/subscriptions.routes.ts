@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
 import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { serializedListReply } from "../../adapters/http-server/serialized-list-reply.ts";
+import { errorResponses, jsonBody, jsonReply, notModifiedReply } from "../../adapters/http-server/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { RecordAccess } from "../../adapters/request-context/record-access.ts";
 import { UserRowsFilter } from "./payments.contract.ts";
@@ -15,6 +16,7 @@ const listOrGet = createRoute({
   request: { query: UserRowsFilter.extend({ id: idParam }) },
   responses: {
     200: jsonReply("The list in id order; with ?id= the one subscription", z.union([z.array(Subscription), Subscription])),
+    304: notModifiedReply,
     ...errorResponses(400, 401, 403, 404),
   },
 });
@@ -40,6 +42,8 @@ export function subscriptionsRoutes(subscriptions: SubscriptionsApi) {
         return c.json(one, 200);
       }
       const userId = access.listUser(filter.user_id);
+      const whole = userId === undefined && filter.limit === undefined && !filter.offset ? await subscriptions.wholeList() : undefined;
+      if (whole) return serializedListReply<Subscription>(c, whole, String);
       return userId === null ? c.json([], 200) : jsonArrayReply(c, subscriptions.pages({ ...filter, user_id: userId }));
     })
     .openapi(create, async (c) => {
