@@ -7,6 +7,8 @@
 //
 //   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default)
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { SignJWT } from "jose";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +17,19 @@ import { children, freePort, measure, startBundle, stopChildren, waitFor } from 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-bench-"));
+const BENCH_SECRET = randomBytes(32).toString("base64url");
+
+/** An access token the gateway accepts: signed with the key it was started with, for user 42. */
+function benchToken() {
+  return new SignJWT({ role: "user" })
+    .setProtectedHeader({ alg: "HS256", kid: "bench", typ: "JWT" })
+    .setSubject("42")
+    .setIssuer("cinemaabyss")
+    .setAudience("cinemaabyss-api")
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(new TextEncoder().encode(BENCH_SECRET));
+}
 
 function startNginx(port, upstreamPort) {
   const which = spawnSync("sh", ["-c", "command -v nginx || ls /usr/sbin/nginx"], { encoding: "utf8" });
@@ -84,13 +99,15 @@ function startStaticUpstream(port, body) {
 async function compare(title, upstreamPort) {
   const [gatewayPort, nginxPort, floorPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const upstream = `http://127.0.0.1:${upstreamPort}`;
-  await startBundle("proxy", gatewayPort, { MONOLITH_URL: upstream });
+  await startBundle("proxy", gatewayPort, { MONOLITH_URL: upstream, AUTH_JWT_KEYS: `bench:${BENCH_SECRET}` });
   const gateway = children[children.length - 1];
   const floor = await startFloorProxy(floorPort, upstreamPort);
   const targets = [
     ["direct", `${upstream}/api/movies`, undefined],
     ["minimal Node proxy (floor: node:http + undici Pool)", `http://127.0.0.1:${floorPort}/api/movies`, floor],
     ["through our gateway", `http://127.0.0.1:${gatewayPort}/api/movies`, gateway],
+    // A signed-in caller: the token is verified (then kept) and its subject picks the sticky side.
+    ["through our gateway, with a bearer token", `http://127.0.0.1:${gatewayPort}/api/movies`, gateway, { authorization: `Bearer ${await benchToken()}` }],
   ];
   if (startNginx(nginxPort, upstreamPort)) {
     await waitFor(`http://127.0.0.1:${nginxPort}/health`);
@@ -102,10 +119,10 @@ async function compare(title, upstreamPort) {
     console.log("nginx not installed (apt-get install nginx-light): reference row skipped");
   }
   const rows = [];
-  for (const [name, url, proxy] of targets) {
-    await measure({ url }, connections, 2); // warm-up, not counted
+  for (const [name, url, proxy, headers] of targets) {
+    await measure({ url, headers }, connections, 2); // warm-up, not counted
     const before = proxy ? cpuMs(proxy.pid) : 0;
-    const result = await measure({ url }, connections, seconds);
+    const result = await measure({ url, headers }, connections, seconds);
     // No request finished (a starved machine): no CPU per request to speak of.
     const cpu = proxy && result.requests.total > 0 ? (cpuMs(proxy.pid) - before) / result.requests.total : undefined;
     rows.push({ name, result, cpu });
