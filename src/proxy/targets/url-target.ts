@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { Agent, errors, type Dispatcher } from "undici";
+import { errors, Pool, type Dispatcher } from "undici";
 import { isTimeout } from "../../adapters/http-client/transport-errors.ts";
 import { UpstreamFailure, type FailureKind, type HeaderRecord, type Target, type UpstreamReply, type UpstreamRequest } from "./target.ts";
 
@@ -27,7 +27,8 @@ function failureKind(error: unknown, req: UpstreamRequest): FailureKind {
 export function urlTarget(name: string, baseUrl: string, options: UrlTargetOptions): Target {
   const base = new URL(baseUrl);
   const basePath = base.pathname.replace(/\/+$/, "");
-  const agent = new Agent({
+  // One pool per target (a target is one origin): no per-request lookup of the origin's pool.
+  const pool = new Pool(base.origin, {
     connect: { timeout: options.connectTimeoutMs },
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
@@ -37,8 +38,7 @@ export function urlTarget(name: string, baseUrl: string, options: UrlTargetOptio
     address: baseUrl,
     async send(req: UpstreamRequest): Promise<UpstreamReply> {
       try {
-        const upstream = await agent.request({
-          origin: base.origin,
+        const upstream = await pool.request({
           path: `${basePath}${req.pathAndQuery}`,
           method: req.method as Dispatcher.HttpMethod,
           headers: req.headers,
@@ -56,6 +56,6 @@ export function urlTarget(name: string, baseUrl: string, options: UrlTargetOptio
         throw new UpstreamFailure(name, kind, `${kind}: ${(error as Error).message}`);
       }
     },
-    close: () => agent.close(),
+    close: () => pool.close(),
   };
 }
