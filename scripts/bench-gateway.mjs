@@ -5,7 +5,7 @@
 // each proxy, its process's CPU per request (from /proc) and the ratio to the floor. Each server is its own OS
 // process started from the bundles; the load comes from autocannon in this process.
 //
-//   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default)
+//   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=5 BENCH_CONNECTIONS=50 by default)
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
@@ -15,6 +15,9 @@ import { join } from "node:path";
 import { children, freePort, measure, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+// Long enough for a freshly started proxy's JIT and heap to settle: 2 s left the first row measured
+// of a process up to a third slower than the same process a minute later.
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-bench-"));
 const BENCH_SECRET = randomBytes(32).toString("base64url");
@@ -120,7 +123,7 @@ async function compare(title, upstreamPort) {
   }
   const rows = [];
   for (const [name, url, proxy, headers] of targets) {
-    await measure({ url, headers }, connections, 2); // warm-up, not counted
+    await measure({ url, headers }, connections, warmupSeconds); // not counted
     const before = proxy ? cpuMs(proxy.pid) : 0;
     const result = await measure({ url, headers }, connections, seconds);
     // No request finished (a starved machine): no CPU per request to speak of.
@@ -140,7 +143,8 @@ async function compare(title, upstreamPort) {
 
 async function main() {
   const [monolithPort, staticPort] = await Promise.all([freePort(), freePort()]);
-  await startBundle("monolith", monolithPort, { PGLITE_DATA_DIR: "memory://" });
+  // The monolith verifies the token too (every role does): it shares the gateway's key.
+  await startBundle("monolith", monolithPort, { PGLITE_DATA_DIR: "memory://", AUTH_JWT_KEYS: `bench:${BENCH_SECRET}` });
   const monolith = `http://127.0.0.1:${monolithPort}`;
   // A catalogue of 50 movies, so the reply is a realistic list rather than a handful of bytes.
   for (let i = 0; i < 46; i++) {
