@@ -7,8 +7,11 @@
 //
 //   npm run bench:events          (starts PostgreSQL and a broker; BENCH_SECONDS=10, BENCH_CONNECTIONS=20)
 //   node build.mjs && scripts/kafka.sh run -- node scripts/bench-events.mjs    (events processes on PGlite)
-//   BENCH_BASELINE_DIST=<dir> adds a Kafka row for another build's dist/ (e.g. the commit before a change).
+//   BENCH_BASELINE_DIST=<dir> adds an in-process and a Kafka row for another build's dist/ (e.g. the
+//   commit before a change), measured in the same run against the same broker and database.
+// The title carries the machine's load average at the start and the end: the machine is shared.
 import { spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { Kafka, logLevel } from "kafkajs";
 import { children, freePort, measure, printTable, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
 
@@ -83,16 +86,20 @@ async function main() {
     ["Apache Kafka 3.9, acks=all, idempotent, batched", kafkaPort],
   ];
   if (baselineDist) {
+    const baseEmbeddedPort = await freePort();
+    await startOther(baselineDist, baseEmbeddedPort, { ...common });
     await startOther(baselineDist, basePort, { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS });
-    targets.push([`Kafka, ${baselineDist}`, basePort]);
+    targets.push([`in-process event log, baseline build (${baselineDist})`, baseEmbeddedPort], [`Kafka, baseline build (${baselineDist})`, basePort]);
   }
+  const load = () => loadavg()[0].toFixed(1);
+  const loadAtStart = load();
   const rows = [];
   for (const [name, port] of targets) {
     await measure(request(port), connections, 2); // warm-up: connections, topic metadata, JIT
     rows.push({ name, result: await measure(request(port), connections, seconds) });
   }
   rows.push({ name: "kafkajs alone, no HTTP, one message per send (reference)", result: await kafkajsAlone() });
-  printTable(`POST /api/events/movie, ${connections} connections, ${seconds} s per row, ${new Date().toISOString()}`, rows);
+  printTable(`POST /api/events/movie, ${connections} connections, ${seconds} s per row, ${new Date().toISOString()}, load average ${loadAtStart} at the start, ${load()} at the end`, rows);
 }
 
 try {
