@@ -13,7 +13,7 @@
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { Kafka, logLevel } from "kafkajs";
-import { children, freePort, measure, printTable, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
+import { children, freePort, measure, printTable, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -27,7 +27,7 @@ const body = JSON.stringify({ movie_id: 42, title: "Inception", action: "viewed"
 const request = (port) => ({ url: `http://127.0.0.1:${port}/api/events/movie`, method: "POST", body, headers: { "content-type": "application/json" } });
 
 /** kafkajs alone: `connections` loops each sending one message and waiting for acks=all; autocannon-shaped result. */
-async function kafkajsAlone() {
+async function kafkajsAlone(measureSeconds = seconds) {
   const kafka = new Kafka({ clientId: "bench-kafkajs-alone", brokers: process.env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
@@ -55,48 +55,82 @@ async function kafkajsAlone() {
   };
   try {
     await run(2_000);
-    return await run(seconds * 1000);
+    return await run(measureSeconds * 1000);
   } finally {
     await producer.disconnect();
   }
 }
 
-async function startOther(dist, port, env) {
-  children.push(
-    spawn("node", [`${dist}/events.mjs`], {
-      env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0", LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "ignore", "inherit"],
-    }),
-  );
+/** Starts `node <dist>/events.mjs` on a free port; resolves with its port and a stop function. */
+async function startEvents(dist, env) {
+  const port = await freePort();
+  const child = spawn("node", [`${dist}/events.mjs`], {
+    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
   await waitFor(`http://127.0.0.1:${port}/api/events/health`);
+  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM"))));
+  return { port, stop };
+}
+
+/**
+ * Waits (up to 3 minutes) until the events consumer group has handled every movie event on the
+ * broker, so that a Kafka row's backlog is not left for the next row's process to work off.
+ */
+async function waitForConsumerGroup(admin) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const [committed] = await admin.fetchOffsets({ groupId: "events-service", topics: ["movie-events"] });
+    const ends = new Map((await admin.fetchTopicOffsets("movie-events")).map((p) => [p.partition, Number(p.high)]));
+    const lag = (committed?.partitions ?? []).reduce((n, p) => n + Math.max(0, (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset))), 0);
+    if (lag === 0 || Date.now() > deadline) return lag;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function main() {
-  const [embeddedPort, kafkaPort, basePort] = await Promise.all([freePort(), freePort(), freePort()]);
   // On PostgreSQL when DB_CONNECTION_STRING is set (npm run bench:events starts one), as the events
   // service runs in production: each consumed event's exactly-once bookkeeping (a select and an
   // insert) then costs a round trip, not WASM work on the thread that serves HTTP (PGlite).
   const db = process.env.DB_CONNECTION_STRING;
   const common = db ? { DB_CONNECTION_STRING: db, OUTBOX_RELAY: "false" } : { PGLITE_DATA_DIR: "memory://", OUTBOX_RELAY: "false" };
+  const kafka = { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS };
   console.log(`events processes on ${db ? "PostgreSQL" : "embedded PGlite"}`);
-  await startBundle("events", embeddedPort, { ...common }, "/api/events/health");
-  await startBundle("events", kafkaPort, { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS }, "/api/events/health");
+  // Each row has the machine to itself: its process starts just before it and stops after it (an
+  // in-process log's backlog dies with it; a Kafka row's consumer group first catches up), so no
+  // row pays for the consumer work of the one before.
   const targets = [
-    ["in-process event log (baseline)", embeddedPort],
-    ["Apache Kafka 3.9, acks=all, idempotent, batched", kafkaPort],
+    ["in-process event log", "dist", common],
+    ["Apache Kafka 3.9, acks=all, idempotent, batched", "dist", kafka],
   ];
   if (baselineDist) {
-    const baseEmbeddedPort = await freePort();
-    await startOther(baselineDist, baseEmbeddedPort, { ...common });
-    await startOther(baselineDist, basePort, { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS });
-    targets.push([`in-process event log, baseline build (${baselineDist})`, baseEmbeddedPort], [`Kafka, baseline build (${baselineDist})`, basePort]);
+    targets.push([`in-process event log, baseline build (${baselineDist})`, baselineDist, common], [`Kafka, baseline build (${baselineDist})`, baselineDist, kafka]);
   }
+  // A broker started a moment ago runs its JVM cold: warm it with the kafkajs reference's load
+  // first, so the Kafka rows measure the broker as it runs, not its JIT.
+  await kafkajsAlone(5);
+  const admin = new Kafka({ clientId: "bench-events-lag", brokers: process.env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
   const load = () => loadavg()[0].toFixed(1);
   const loadAtStart = load();
   const rows = [];
-  for (const [name, port] of targets) {
-    await measure(request(port), connections, 2); // warm-up: connections, topic metadata, JIT
-    rows.push({ name, result: await measure(request(port), connections, seconds) });
+  try {
+    for (const [name, dist, env] of targets) {
+      const events = await startEvents(dist, env);
+      try {
+        await measure(request(events.port), connections, 2); // warm-up: connections, topic metadata, JIT
+        rows.push({ name, result: await measure(request(events.port), connections, seconds) });
+        if (env.KAFKA_BROKERS) {
+          const lag = await waitForConsumerGroup(admin);
+          if (lag > 0) console.log(`${name}: the consumer group still lags ${lag} events after 3 minutes`);
+        }
+      } finally {
+        await events.stop();
+      }
+    }
+  } finally {
+    await admin.disconnect();
   }
   rows.push({ name: "kafkajs alone, no HTTP, one message per send (reference)", result: await kafkajsAlone() });
   printTable(`POST /api/events/movie, ${connections} connections, ${seconds} s per row, ${new Date().toISOString()}, load average ${loadAtStart} at the start, ${load()} at the end`, rows);
