@@ -27,11 +27,11 @@ const body = JSON.stringify({ movie_id: 42, title: "Inception", action: "viewed"
 const request = (port) => ({ url: `http://127.0.0.1:${port}/api/events/movie`, method: "POST", body, headers: { "content-type": "application/json" } });
 
 /** kafkajs alone: `connections` loops each sending one message and waiting for acks=all; autocannon-shaped result. */
-async function kafkajsAlone(measureSeconds = seconds) {
+async function kafkajsAlone(measureSeconds = seconds, topic = "movie-events") {
   const kafka = new Kafka({ clientId: "bench-kafkajs-alone", brokers: process.env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
-  const send = () => producer.send({ topic: "movie-events", acks: -1, messages: [{ key: "42", value: body }] });
+  const send = () => producer.send({ topic, acks: -1, messages: [{ key: "42", value: body }] });
   const run = async (ms) => {
     const latencies = [];
     const end = Date.now() + ms;
@@ -107,11 +107,13 @@ async function main() {
   if (baselineDist) {
     targets.push([`in-process event log, baseline build (${baselineDist})`, baselineDist, common], [`Kafka, baseline build (${baselineDist})`, baselineDist, kafka]);
   }
-  // A broker started a moment ago runs its JVM cold: warm it with the kafkajs reference's load
-  // first, so the Kafka rows measure the broker as it runs, not its JIT.
-  await kafkajsAlone(5);
   const admin = new Kafka({ clientId: "bench-events-lag", brokers: process.env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
+  // A broker started a moment ago runs its JVM cold: warm it with the kafkajs reference's load
+  // first, so the Kafka rows measure the broker as it runs, not its JIT. On a topic of its own:
+  // on movie-events the consumer group would have to dead-letter every one (they are not events).
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: "bench-warm-up", numPartitions: 3 }] });
+  await kafkajsAlone(5, "bench-warm-up");
   const load = () => loadavg()[0].toFixed(1);
   const loadAtStart = load();
   const rows = [];
