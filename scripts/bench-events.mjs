@@ -5,16 +5,21 @@
 // kafkajs alone in this process, no HTTP: 20 concurrent senders, one message per send, each
 // waiting for its acknowledgement, as a request does (what a producer without coalescing gives).
 //
-//   npm run bench:events          (starts PostgreSQL and a broker; BENCH_SECONDS=10, BENCH_CONNECTIONS=20)
+//   npm run bench:events          (starts PostgreSQL and a broker; BENCH_SECONDS=10, BENCH_CONNECTIONS=20,
+//                                  BENCH_KAFKA_WARM_UP_SECONDS=20 before each Kafka row)
 //   node build.mjs && scripts/kafka.sh run -- node scripts/bench-events.mjs    (events processes on PGlite)
-//   BENCH_BASELINE_DIST=<dir> adds a Kafka row for another build's dist/ (e.g. the commit before a change).
+//   BENCH_BASELINE_DIST=<dir> adds an in-process and a Kafka row for another build's dist/ (e.g. the
+//   commit before a change), measured in the same run against the same broker and database.
+// The title carries the machine's load average at the start and the end: the machine is shared.
 import { spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { Kafka, logLevel } from "kafkajs";
-import { children, freePort, measure, printTable, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
+import { children, freePort, measure, printTable, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const baselineDist = process.env.BENCH_BASELINE_DIST;
+const kafkaWarmUpSeconds = Number(process.env.BENCH_KAFKA_WARM_UP_SECONDS ?? 20);
 if (!process.env.KAFKA_BROKERS) {
   console.error("KAFKA_BROKERS is not set: run it as `npm run bench:events`, which starts a broker");
   process.exit(2);
@@ -24,11 +29,11 @@ const body = JSON.stringify({ movie_id: 42, title: "Inception", action: "viewed"
 const request = (port) => ({ url: `http://127.0.0.1:${port}/api/events/movie`, method: "POST", body, headers: { "content-type": "application/json" } });
 
 /** kafkajs alone: `connections` loops each sending one message and waiting for acks=all; autocannon-shaped result. */
-async function kafkajsAlone() {
+async function kafkajsAlone(measureSeconds = seconds, topic = "movie-events") {
   const kafka = new Kafka({ clientId: "bench-kafkajs-alone", brokers: process.env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
-  const send = () => producer.send({ topic: "movie-events", acks: -1, messages: [{ key: "42", value: body }] });
+  const send = () => producer.send({ topic, acks: -1, messages: [{ key: "42", value: body }] });
   const run = async (ms) => {
     const latencies = [];
     const end = Date.now() + ms;
@@ -52,47 +57,89 @@ async function kafkajsAlone() {
   };
   try {
     await run(2_000);
-    return await run(seconds * 1000);
+    return await run(measureSeconds * 1000);
   } finally {
     await producer.disconnect();
   }
 }
 
-async function startOther(dist, port, env) {
-  children.push(
-    spawn("node", [`${dist}/events.mjs`], {
-      env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0", LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "ignore", "inherit"],
-    }),
-  );
+/** Starts `node <dist>/events.mjs` on a free port; resolves with its port and a stop function. */
+async function startEvents(dist, env) {
+  const port = await freePort();
+  const child = spawn("node", [`${dist}/events.mjs`], {
+    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
   await waitFor(`http://127.0.0.1:${port}/api/events/health`);
+  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM"))));
+  return { port, stop };
+}
+
+/**
+ * Waits (up to 3 minutes) until the events consumer group has handled every movie event on the
+ * broker, so that a Kafka row's backlog is not left for the next row's process to work off.
+ */
+async function waitForConsumerGroup(admin) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const [committed] = await admin.fetchOffsets({ groupId: "events-service", topics: ["movie-events"] });
+    const ends = new Map((await admin.fetchTopicOffsets("movie-events")).map((p) => [p.partition, Number(p.high)]));
+    const lag = (committed?.partitions ?? []).reduce((n, p) => n + Math.max(0, (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset))), 0);
+    if (lag === 0 || Date.now() > deadline) return lag;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function main() {
-  const [embeddedPort, kafkaPort, basePort] = await Promise.all([freePort(), freePort(), freePort()]);
   // On PostgreSQL when DB_CONNECTION_STRING is set (npm run bench:events starts one), as the events
   // service runs in production: each consumed event's exactly-once bookkeeping (a select and an
   // insert) then costs a round trip, not WASM work on the thread that serves HTTP (PGlite).
   const db = process.env.DB_CONNECTION_STRING;
   const common = db ? { DB_CONNECTION_STRING: db, OUTBOX_RELAY: "false" } : { PGLITE_DATA_DIR: "memory://", OUTBOX_RELAY: "false" };
+  const kafka = { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS };
   console.log(`events processes on ${db ? "PostgreSQL" : "embedded PGlite"}`);
-  await startBundle("events", embeddedPort, { ...common }, "/api/events/health");
-  await startBundle("events", kafkaPort, { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS }, "/api/events/health");
+  // Each row has the machine to itself: its process starts just before it and stops after it (an
+  // in-process log's backlog dies with it; a Kafka row's consumer group first catches up), so no
+  // row pays for the consumer work of the one before.
   const targets = [
-    ["in-process event log (baseline)", embeddedPort],
-    ["Apache Kafka 3.9, acks=all, idempotent, batched", kafkaPort],
+    ["in-process event log", "dist", common],
+    ["Apache Kafka 3.9, acks=all, idempotent, batched", "dist", kafka],
   ];
   if (baselineDist) {
-    await startOther(baselineDist, basePort, { ...common, KAFKA_BROKERS: process.env.KAFKA_BROKERS });
-    targets.push([`Kafka, ${baselineDist}`, basePort]);
+    targets.push([`in-process event log, baseline build (${baselineDist})`, baselineDist, common], [`Kafka, baseline build (${baselineDist})`, baselineDist, kafka]);
   }
+  const admin = new Kafka({ clientId: "bench-events-lag", brokers: process.env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  // A broker started a moment ago runs its JVM cold: warm it with the kafkajs reference's load
+  // first, so the Kafka rows measure the broker as it runs, not its JIT. On a topic of its own:
+  // on movie-events the consumer group would have to dead-letter every one (they are not events).
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: "bench-warm-up", numPartitions: 3 }] });
+  await kafkajsAlone(5, "bench-warm-up");
+  const load = () => loadavg()[0].toFixed(1);
+  const loadAtStart = load();
   const rows = [];
-  for (const [name, port] of targets) {
-    await measure(request(port), connections, 2); // warm-up: connections, topic metadata, JIT
-    rows.push({ name, result: await measure(request(port), connections, seconds) });
+  try {
+    for (const [name, dist, env] of targets) {
+      const events = await startEvents(dist, env);
+      try {
+        // Warm-up: connections, topic metadata, JIT; the broker's JVM takes tens of seconds of this
+        // load to reach its pace (Kafka rows measured after 2 s ran at about 60 % of it).
+        await measure(request(events.port), connections, env.KAFKA_BROKERS ? kafkaWarmUpSeconds : 2);
+        rows.push({ name, result: await measure(request(events.port), connections, seconds) });
+        if (env.KAFKA_BROKERS) {
+          const lag = await waitForConsumerGroup(admin);
+          if (lag > 0) console.log(`${name}: the consumer group still lags ${lag} events after 3 minutes`);
+        }
+      } finally {
+        await events.stop();
+      }
+    }
+  } finally {
+    await admin.disconnect();
   }
   rows.push({ name: "kafkajs alone, no HTTP, one message per send (reference)", result: await kafkajsAlone() });
-  printTable(`POST /api/events/movie, ${connections} connections, ${seconds} s per row, ${new Date().toISOString()}`, rows);
+  printTable(`POST /api/events/movie, ${connections} connections, ${seconds} s per row, ${new Date().toISOString()}, load average ${loadAtStart} at the start, ${load()} at the end`, rows);
 }
 
 try {

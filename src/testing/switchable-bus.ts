@@ -1,4 +1,4 @@
-import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type Published, type Subscription } from "../adapters/bus/event-bus.ts";
+import { BusUnavailable, MessageRefused, publishOneByOne, type ConsumerLag, type EventBus, type MessageHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "../adapters/bus/event-bus.ts";
 
 /**
  * An in-process bus that a test can take away and bring back, as halting a broker would, or have
@@ -21,6 +21,10 @@ export class SwitchableBus implements EventBus {
     const refused = this.refuse?.(topic, key, value);
     if (refused) throw new MessageRefused(`publish to ${topic}: ${refused}`);
     return this.inner.publish(topic, key, value, headers);
+  }
+
+  publishInOrder(messages: readonly OutgoingMessage[]): Promise<PublishedInOrder> {
+    return publishOneByOne(this, messages);
   }
 
   subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {

@@ -17,6 +17,22 @@ export interface Published {
   offset: number;
 }
 
+/** One message to publish. */
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+/** What publishInOrder put on the bus: the placements of the messages taken, and why it stopped if it did. */
+export interface PublishedInOrder {
+  /** One per message taken, in order: the first `published.length` messages are on the bus. */
+  published: Published[];
+  /** Why the message after those was not taken (BusUnavailable, MessageRefused...); none after it was sent. */
+  error?: unknown;
+}
+
 /** A handler resolves when the message is handled (its offset may be committed); a throw means "deliver again". */
 export type MessageHandler = (message: BusMessage) => Promise<void>;
 
@@ -57,6 +73,12 @@ export interface EventBus {
    * BusUnavailable when it cannot in time, MessageRefused when the broker rejects this message for good.
    */
   publish(topic: string, key: string, value: string, headers?: Record<string, string>): Promise<Published>;
+  /**
+   * Publishes the messages in the order given, as publish does each but as few requests as the bus
+   * allows, and stops at the first one it cannot take: no message after that one is ever sent, so
+   * a caller that retries from there keeps every key's order.
+   */
+  publishInOrder(messages: readonly OutgoingMessage[]): Promise<PublishedInOrder>;
   /** Joins a consumer group on these topics; each partition's messages reach the handler in order, one at a time. */
   subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription>;
   /** The lag of every group this process consumes with, per partition; empty when the broker cannot say. */
@@ -64,6 +86,19 @@ export interface EventBus {
   /** Whether the broker answers; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** publishInOrder for a bus whose publish has no cheaper way to send several: one after the other. */
+export async function publishOneByOne(bus: Pick<EventBus, "publish">, messages: readonly OutgoingMessage[]): Promise<PublishedInOrder> {
+  const published: Published[] = [];
+  for (const m of messages) {
+    try {
+      published.push(await bus.publish(m.topic, m.key, m.value, m.headers));
+    } catch (error) {
+      return { published, error };
+    }
+  }
+  return { published };
 }
 
 export const EVENT_BUS: InjectionToken<EventBus> = Symbol("EventBus");

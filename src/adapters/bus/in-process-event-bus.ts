@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { MessageRefused, type BusMessage, type ConsumerLag, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
+import { MessageRefused, publishOneByOne, type BusMessage, type ConsumerLag, type EventBus, type MessageHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
 import { PartitionLog, type Retention } from "./partition-log.ts";
 
 const PARTITIONS = 3;
@@ -74,6 +74,10 @@ export class InProcessEventBus implements EventBus {
     const message = partitions[partition]!.append((offset) => ({ topic, partition, offset, key, value, headers: { ...headers } }));
     for (const group of this.groups.values()) group.wake();
     return { topic, partition, offset: message.offset };
+  }
+
+  publishInOrder(messages: readonly OutgoingMessage[]): Promise<PublishedInOrder> {
+    return publishOneByOne(this, messages);
   }
 
   async subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {

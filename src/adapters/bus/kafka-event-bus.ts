@@ -1,7 +1,7 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Message, type Producer } from "kafkajs";
 import type { Logger } from "../logging/logger.ts";
-import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
-import { PublishBatcher, type BatchLimits, type Outgoing } from "./publish-batcher.ts";
+import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
+import { ChainBroken, PublishBatcher, PublishChain, type BatchLimits, type Outgoing } from "./publish-batcher.ts";
 
 /**
  * Concurrent publishes share a produce request: a few ms of linger when idle, and under 1 MB (the
@@ -25,6 +25,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       timer = setTimeout(() => reject(new BusUnavailable(`${what}: no answer from Kafka in ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** Errors of ours pass as they are; anything else (a kafkajs error, an expiry) means the broker did not take it in time. */
+function asBusError(error: unknown, topic: string): Error {
+  if (error instanceof BusUnavailable || error instanceof MessageRefused) return error;
+  return new BusUnavailable(`publish to ${topic}: ${(error as Error).message}`);
 }
 
 /**
@@ -116,9 +122,28 @@ export class KafkaEventBus implements EventBus {
     try {
       return await withTimeout(this.batcher.publish({ topic, key, value, headers }, deadline), this.options.publishTimeoutMs, `publish to ${topic}`);
     } catch (error) {
-      if (error instanceof BusUnavailable || error instanceof MessageRefused) throw error;
-      throw new BusUnavailable(`publish to ${topic}: ${(error as Error).message}`);
+      throw asBusError(error, topic);
     }
+  }
+
+  /** All of them queued at once, so they share produce requests; a chain drops the rest at the first failure. */
+  async publishInOrder(messages: readonly OutgoingMessage[]): Promise<PublishedInOrder> {
+    const deadline = performance.now() + this.options.publishTimeoutMs;
+    const chain = new PublishChain();
+    const pending = messages.map((m) => this.batcher.publish({ topic: m.topic, key: m.key, value: m.value, headers: m.headers ?? {}, chain }, deadline));
+    // Those after a failure are rejected unsent; only the first failure is the caller's answer.
+    for (const p of pending) p.catch(() => {});
+    const published: Published[] = [];
+    for (const [i, p] of pending.entries()) {
+      try {
+        published.push(await withTimeout(p, Math.max(0, deadline - performance.now()), `publish to ${messages[i]!.topic}`));
+      } catch (error) {
+        // A message that timed out here may still be in flight: nothing of the chain goes after it.
+        chain.broken = true;
+        return { published, error: asBusError(error, messages[i]!.topic) };
+      }
+    }
+    return { published };
   }
 
   /**
@@ -134,13 +159,21 @@ export class KafkaEventBus implements EventBus {
       if (batch.length === 1) return [{ status: "rejected", reason: new MessageRefused(`publish to ${batch[0]!.topic}: ${refused}: ${(error as Error).message}`) }];
     }
     // One after the other, not at once: the producer sends one request at a time anyway, and order is kept.
+    // A message of a chain goes only if the chain's earlier ones went (see PublishChain).
     const outcomes: PromiseSettledResult<Published>[] = [];
     for (const one of batch) {
-      try {
-        outcomes.push((await this.sendBatch([one]))[0]!);
-      } catch (error) {
-        outcomes.push({ status: "rejected", reason: error });
+      if (one.chain?.broken) {
+        outcomes.push({ status: "rejected", reason: new ChainBroken("an earlier message of its chain was not published") });
+        continue;
       }
+      let outcome: PromiseSettledResult<Published>;
+      try {
+        outcome = (await this.sendBatch([one]))[0]!;
+      } catch (error) {
+        outcome = { status: "rejected", reason: error };
+      }
+      if (outcome.status === "rejected" && one.chain) one.chain.broken = true;
+      outcomes.push(outcome);
     }
     return outcomes;
   }

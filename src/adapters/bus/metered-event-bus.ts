@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from "prom-client";
-import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type Published, type Subscription } from "./event-bus.ts";
+import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
 
 type PublishOutcome = "ok" | "unavailable" | "refused" | "error";
 
@@ -65,6 +65,14 @@ export class MeteredEventBus implements EventBus {
       this.publishedChild(topic, outcomeOf(error)).inc();
       throw error;
     }
+  }
+
+  async publishInOrder(messages: readonly OutgoingMessage[]): Promise<PublishedInOrder> {
+    const result = await this.inner.publishInOrder(messages);
+    result.published.forEach((p) => this.publishedChild(p.topic, "ok").inc());
+    const failed = messages[result.published.length];
+    if (result.error !== undefined && failed) this.publishedChild(failed.topic, outcomeOf(result.error)).inc();
+    return result;
   }
 
   subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {

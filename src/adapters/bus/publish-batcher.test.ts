@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PublishBatcher, PublishExpired, type Outgoing } from "./publish-batcher.ts";
+import { ChainBroken, PublishBatcher, PublishChain, PublishExpired, type Outgoing } from "./publish-batcher.ts";
 
 const message = (n: number, value = `v${n}`): Outgoing => ({ topic: "t", key: String(n % 3), value, headers: {} });
 
@@ -85,5 +85,41 @@ describe("PublishBatcher", () => {
     await expect(Promise.all([batcher.publish(message(1)), batcher.publish(message(2))])).rejects.toThrow("broker away");
     const outcomes = await Promise.allSettled([batcher.publish(message(3, "ok")), batcher.publish(message(4, "bad"))]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected"]);
+  });
+
+  it("sends none of a chain after its first failure, while other callers' messages go on", async () => {
+    let call = 0;
+    const batches: string[][] = [];
+    const batcher = new PublishBatcher<string>(
+      async (batch) => {
+        batches.push(batch.map((m) => m.value));
+        if (call++ === 0) throw new Error("broker away");
+        return batch.map((m) => ({ status: "fulfilled", value: m.value }));
+      },
+      { lingerMs: 1, maxMessages: 2, maxBytes: 1e6 },
+    );
+    const chain = new PublishChain();
+    const chained = ["c1", "c2", "c3", "c4"].map((v, i) => batcher.publish({ ...message(i, v), chain }));
+    const other = batcher.publish(message(9, "other"));
+    const outcomes = await Promise.allSettled([...chained, other]);
+    // c1 and c2 went together and failed; c3 and c4 waited for the next send and were dropped unsent.
+    expect(batches).toEqual([["c1", "c2"], ["other"]]);
+    expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value : (o.reason as Error).constructor.name))).toEqual(["Error", "Error", ChainBroken.name, ChainBroken.name, "other"]);
+  });
+
+  it("breaks a chain at a message that expired in the queue, so none after it goes", async () => {
+    const { batches, acks, send } = manualSend();
+    const batcher = new PublishBatcher(send, { lingerMs: 1, maxMessages: 100, maxBytes: 1e6 });
+    const first = batcher.publish(message(0));
+    await new Promise((r) => setTimeout(r, 10));
+    const chain = new PublishChain();
+    const late = batcher.publish({ ...message(1), chain }, performance.now() + 5);
+    const after = batcher.publish({ ...message(2), chain }, performance.now() + 60_000);
+    await new Promise((r) => setTimeout(r, 20));
+    acks[0]!();
+    await first;
+    await expect(late).rejects.toBeInstanceOf(PublishExpired);
+    await expect(after).rejects.toBeInstanceOf(ChainBroken);
+    expect(batches).toHaveLength(1);
   });
 });

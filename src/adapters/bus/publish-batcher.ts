@@ -1,9 +1,18 @@
+/**
+ * Messages that must reach the bus in their order, each only if every one before it did (the outbox
+ * relay's rows): once one fails, the rest are dropped unsent, wherever they wait.
+ */
+export class PublishChain {
+  broken = false;
+}
+
 /** One message waiting for its batch. */
 export interface Outgoing {
   topic: string;
   key: string;
   value: string;
   headers: Record<string, string>;
+  chain?: PublishChain;
 }
 
 export interface BatchLimits {
@@ -32,6 +41,14 @@ interface Waiting<R> {
 /** A message whose caller's deadline passed while it waited: it was never sent. */
 export class PublishExpired extends Error {}
 
+/** A message of a chain whose earlier message failed: it was never sent. */
+export class ChainBroken extends Error {}
+
+function rejectOne<R>(w: Waiting<R>, reason: unknown): void {
+  if (w.message.chain) w.message.chain.broken = true;
+  w.reject(reason);
+}
+
 /**
  * Coalesces concurrent publishes into one send at a time: messages that arrive while a send is in
  * flight (or within the linger of the first) go together in the next one, up to the limits. Each
@@ -41,7 +58,7 @@ export class PublishExpired extends Error {}
  * handed back would be taken by the broker for that one's duplicate, acknowledged and never written
  * (seen by the fault suite, Kafka restarted under concurrent POSTs). A message whose caller was
  * already told it failed (its deadline passed in the queue) is dropped, not sent: the topic never
- * gets an event its client was refused.
+ * gets an event its client was refused. Likewise a message of a broken chain (see PublishChain).
  */
 export class PublishBatcher<R> {
   private queue: Waiting<R>[] = [];
@@ -70,7 +87,7 @@ export class PublishBatcher<R> {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.sending) return;
-    this.dropExpired();
+    this.dropUnsendable();
     if (this.queue.length === 0) return;
     const batch = this.take();
     this.sending = true;
@@ -79,9 +96,9 @@ export class PublishBatcher<R> {
         batch.forEach((w, i) => {
           const outcome = outcomes[i];
           if (outcome?.status === "fulfilled") w.resolve(outcome.value);
-          else w.reject(outcome ? outcome.reason : new Error("no outcome for a message of the batch"));
+          else rejectOne(w, outcome ? outcome.reason : new Error("no outcome for a message of the batch"));
         }),
-      (error: unknown) => batch.forEach((w) => w.reject(error)),
+      (error: unknown) => batch.forEach((w) => rejectOne(w, error)),
     ).finally(() => {
       this.sending = false;
       // What queued during the send goes at once: it has already waited for a whole round trip.
@@ -89,15 +106,23 @@ export class PublishBatcher<R> {
     });
   }
 
-  private dropExpired(): void {
+  /** Drops, in queue order, the messages whose caller stopped waiting or whose chain broke. */
+  private dropUnsendable(): void {
     const now = performance.now();
-    const expired = this.queue.filter((w) => w.deadline <= now);
-    if (expired.length === 0) return;
-    this.queue = this.queue.filter((w) => w.deadline > now);
-    for (const w of expired) {
+    const unsendable = (w: Waiting<R>) => w.deadline <= now || w.message.chain?.broken === true;
+    if (!this.queue.some(unsendable)) return;
+    const kept: Waiting<R>[] = [];
+    for (const w of this.queue) {
+      if (!unsendable(w)) {
+        kept.push(w);
+        continue;
+      }
       this.queuedBytes -= w.bytes;
-      w.reject(new PublishExpired("its caller's deadline passed before its turn to be sent"));
+      // In order, so an expired message breaks its chain before the next one of it is looked at.
+      if (w.message.chain?.broken) w.reject(new ChainBroken("an earlier message of its chain was not published"));
+      else rejectOne(w, new PublishExpired("its caller's deadline passed before its turn to be sent"));
     }
+    this.queue = kept;
   }
 
   private take(): Waiting<R>[] {

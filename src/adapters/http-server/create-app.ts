@@ -1,9 +1,9 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import type { Hono, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { apiDocs } from "./api-docs.ts";
+import { bodyLimit } from "./body-limit.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorReply } from "./error-handler.ts";
 import { legacyJsonBody } from "./legacy-json-body.ts";

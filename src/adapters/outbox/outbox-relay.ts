@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, notExists, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, notExists, sql } from "drizzle-orm";
 import type { Registry } from "prom-client";
 import { EVENT_SOURCE_HEADER } from "../../contracts/event-source.ts";
 import type { Database } from "../db/database.ts";
@@ -7,6 +7,8 @@ import type { Logger } from "../logging/logger.ts";
 import { countPending, registerOutboxMetrics, type OutboxMetrics } from "./outbox-metrics.ts";
 import { parkRow } from "./outbox-parked.ts";
 import { outboxMessages, parkedMessages } from "./outbox.tables.ts";
+
+type OutboxRow = typeof outboxMessages.$inferSelect;
 
 export interface OutboxRelayOptions {
   /** How often to look for pending rows when the last look found none. */
@@ -35,7 +37,8 @@ export interface RelayPass {
 }
 
 /**
- * Publishes pending outbox rows in id order, marking each sent once the bus has it. A failed
+ * Publishes pending outbox rows in id order, a pass's rows together (the bus coalesces them into
+ * as few produce requests as it may), marking each sent once the bus has it. A failed
  * publish stops the pass there (nothing after it goes first, so per-entity order holds) and
  * retries with backoff; a crash between publish and mark publishes that row again (at least once),
  * which consumers absorb by event id.
@@ -73,7 +76,7 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Finishes the row in hand, then stops. */
+  /** Finishes the pass in hand, then stops. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
@@ -101,31 +104,40 @@ export class OutboxRelay {
       const pass: RelayPass = { sent: 0, parked: 0, full: pending.length === this.options.batchSize };
       // Entities whose row was parked in this pass: the query above no longer sees the park.
       const held = new Set<string>();
-      for (const row of pending) {
-        const entity = JSON.stringify([row.topic, row.key]);
-        if (held.has(entity)) continue;
-        try {
-          // Only modules write the outbox, in the transaction of their change: whatever a row's own
-          // headers say, what the relay publishes is a domain event, and nothing else says so.
-          await this.bus.publish(row.topic, row.key, row.value, { ...row.headers, [EVENT_SOURCE_HEADER]: "domain" });
-        } catch (error) {
-          const refused = error instanceof MessageRefused;
-          const tried = { attempts: row.attempts + 1, refusals: row.refusals + (refused ? 1 : 0) };
-          const failure = `outbox row ${row.id}: ${(error as Error).message}`;
-          if (refused && tried.refusals >= this.options.maxRefusals) {
-            const reason = `refused ${tried.refusals} times: ${(error as Error).message}`;
-            await parkRow(tx, { ...row, ...tried, lastError: failure }, reason);
-            this.metrics?.parkedTotal.inc();
-            this.log.error({ id: row.id, topic: row.topic, key: row.key, reason }, "outbox row parked; later rows of its key wait until it is replayed or discarded");
-            held.add(entity);
-            pass.parked++;
-            continue;
-          }
+      const entityOf = (row: OutboxRow) => JSON.stringify([row.topic, row.key]);
+      let rows = pending;
+      while (rows.length > 0) {
+        // The whole pass in as few produce requests as the bus allows; the bus stops at the first
+        // row it cannot take and sends none after it, so every key's order holds.
+        // Only modules write the outbox, in the transaction of their change: whatever a row's own
+        // headers say, what the relay publishes is a domain event, and nothing else says so.
+        const { published, error } = await this.bus.publishInOrder(
+          rows.map((row) => ({ topic: row.topic, key: row.key, value: row.value, headers: { ...row.headers, [EVENT_SOURCE_HEADER]: "domain" } })),
+        );
+        const sent = rows.slice(0, published.length);
+        if (sent.length > 0) {
+          await tx
+            .update(outboxMessages)
+            .set({ sentAt: new Date(), attempts: sql`${outboxMessages.attempts} + 1`, lastError: null })
+            .where(inArray(outboxMessages.id, sent.map((row) => row.id)));
+          pass.sent += sent.length;
+        }
+        const row = rows[published.length];
+        if (error === undefined || !row) break;
+        const refused = error instanceof MessageRefused;
+        const tried = { attempts: row.attempts + 1, refusals: row.refusals + (refused ? 1 : 0) };
+        const failure = `outbox row ${row.id}: ${(error as Error).message}`;
+        if (!(refused && tried.refusals >= this.options.maxRefusals)) {
           await tx.update(outboxMessages).set({ ...tried, lastError: failure }).where(eq(outboxMessages.id, row.id));
           return { ...pass, failure, full: false };
         }
-        await tx.update(outboxMessages).set({ sentAt: new Date(), attempts: row.attempts + 1, lastError: null }).where(eq(outboxMessages.id, row.id));
-        pass.sent++;
+        const reason = `refused ${tried.refusals} times: ${(error as Error).message}`;
+        await parkRow(tx, { ...row, ...tried, lastError: failure }, reason);
+        this.metrics?.parkedTotal.inc();
+        this.log.error({ id: row.id, topic: row.topic, key: row.key, reason }, "outbox row parked; later rows of its key wait until it is replayed or discarded");
+        held.add(entityOf(row));
+        pass.parked++;
+        rows = rows.slice(published.length + 1).filter((next) => !held.has(entityOf(next)));
       }
       return pass;
     });

@@ -71,8 +71,21 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
     log.error({ topic: message.topic, partition: message.partition, offset: message.offset, reason }, "event dead-lettered");
   };
 
-  // Prepared once: every event asks whether its id was handled, then records it.
+  // Prepared once: every event asks whether its id was handled, then records it (building the
+  // insert anew for each event was a tenth of the events service's CPU under load).
   const handled = db.select({ id: handledEvents.eventId }).from(handledEvents).where(eq(handledEvents.eventId, sql.placeholder("id"))).prepare("handled_event_by_id");
+  const record = db
+    .insert(handledEvents)
+    .values({
+      eventId: sql.placeholder("id"),
+      topic: sql.placeholder("topic"),
+      partition: sql.placeholder("partition"),
+      offset: sql.placeholder("offset"),
+      type: sql.placeholder("type"),
+      source: sql.placeholder("source"),
+    })
+    .onConflictDoNothing()
+    .prepare("record_handled_event");
 
   return bus.subscribe(options.group ?? EVENTS_CONSUMER_GROUP, topics, async (message) => {
     let event: DomainEvent;
@@ -92,10 +105,7 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await onEvent(event, message, source);
-        await db
-          .insert(handledEvents)
-          .values({ eventId: event.id, topic: message.topic, partition: message.partition, offset: message.offset, type: event.type, source })
-          .onConflictDoNothing();
+        await record.execute({ id: event.id, topic: message.topic, partition: message.partition, offset: message.offset, type: event.type, source });
         return;
       } catch (error) {
         // The database away is an outage, not a bad event: never dead-letter for it. Thrown, it

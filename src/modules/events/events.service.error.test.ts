@@ -8,6 +8,7 @@ const brokerDown: EventBus = {
   publish: async () => {
     throw new BusUnavailable("cannot connect to Kafka at kafka-0.cinemaabyss.svc:9092: connect ECONNREFUSED 10.0.3.7:9092");
   },
+  publishInOrder: async () => ({ published: [], error: new BusUnavailable("cannot connect") }),
   subscribe: async () => ({ stop: async () => {} }),
   consumerLag: async () => [],
   ping: async () => false,
