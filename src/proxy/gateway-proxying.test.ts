@@ -78,9 +78,9 @@ describe("proxying", () => {
     try {
       const controller = new AbortController();
       const pending = fetch(`${g.url}/api/users?slow=1`, { signal: controller.signal }).catch(() => "aborted");
-      await new Promise((r) => setTimeout(r, 200));
-      const seen = last();
-      expect(seen.url).toBe("/api/users?slow=1");
+      // Polled, not a fixed wait: on a loaded machine the request may take a while to reach the upstream.
+      await expect.poll(() => g.monolith.seen.some((r) => r.url === "/api/users?slow=1"), { timeout: 5_000 }).toBe(true);
+      const seen = g.monolith.seen.find((r) => r.url === "/api/users?slow=1")!;
       controller.abort();
       expect(await pending).toBe("aborted");
       await expect.poll(() => seen.abandoned, { timeout: 2_000 }).toBe(true);
