@@ -57,10 +57,12 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
     const [a, b] = [await startReplica("a"), await startReplica("b")];
     a.traffic = keyedTraffic(a.url, 3);
     b.traffic = keyedTraffic(b.url, 3);
-    // Started on one replica: the plan is stored, and one of the two leads it.
+    // Started on one replica: the plan is stored, and one of the two leads it. The 60 % step lasts
+    // long enough that the leader, stopped gracefully once both show 30 %, cannot promote on its own
+    // while its listeners drain (a dead leader would stop at once; a stopping one still ticks).
     const starter = b;
     const plan = {
-      steps: [{ shadow: true, percent: 0, duration: "200ms" }, { percent: 10, duration: "200ms" }, { percent: 30, duration: "200ms" }, { percent: 60, duration: "200ms" }, { percent: 100 }],
+      steps: [{ shadow: true, percent: 0, duration: "200ms" }, { percent: 10, duration: "200ms" }, { percent: 30, duration: "200ms" }, { percent: 60, duration: "3s" }, { percent: 100 }],
       analysis: { interval: "150ms", window: "5s", minRequests: 5 },
     };
     expect([await leads(a), await leads(b)]).toEqual([false, false]);
