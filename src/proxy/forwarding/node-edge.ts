@@ -63,18 +63,18 @@ export function nodeEdge(deps: NodeEdgeDeps, next: RequestListener): RequestList
   const serve = async (req: IncomingMessage, res: ServerResponse, route: RouteDefinition, path: string, started: number): Promise<void> => {
     const method = req.method!;
     const requestId = requestIdOf(single(req.headers["x-request-id"]));
-    if (logRequests) {
-      res.once("close", () => log.info({ requestId, method, path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, "request"));
-    }
+    const client = new ClientGone();
+    // One listener for both ends of the exchange: the client leaving early aborts the upstream call,
+    // and the access line is written once the reply is done either way.
+    res.once("close", () => {
+      if (!res.writableFinished) client.abort();
+      if (logRequests) log.info({ requestId, method, path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, "request");
+    });
     try {
       const { key } = await callerIdentity({ path, authorization: single(req.headers.authorization), userId: single(req.headers["x-user-id"]) }, route, identity);
       const pending = clientBodyOf(method, () => Readable.toWeb(req) as ReadableStream<Uint8Array>, single(req.headers["content-length"]), bodyLimits);
       // A GET has no body to wait for: no await, no extra turn of the microtask queue.
       const body = pending instanceof Promise ? await pending : pending;
-      const client = new ClientGone();
-      res.once("close", () => {
-        if (!res.writableFinished) client.abort();
-      });
       const request: UpstreamRequest = {
         method,
         pathAndQuery: req.url!,
