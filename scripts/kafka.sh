@@ -12,6 +12,8 @@
 # KAFKA_PORT (default 19092), KAFKA_VERSION (default 3.9.1), KAFKA_HOME (default ~/.cache/cinemaabyss/kafka: caches live outside the repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/background-server.sh
+. scripts/lib/background-server.sh
 
 VERSION="${KAFKA_VERSION:-3.9.1}"
 HOME_DIR="$(realpath -m "${KAFKA_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/cinemaabyss/kafka}")"
@@ -100,29 +102,12 @@ launch() {
   nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Dkafka.logs.dir="$RUN_DIR" -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" \
     -cp "$LIBS/*" kafka.Kafka "$RUN_DIR/server.properties" >"$RUN_DIR/stdout.log" 2>&1 &
   echo $! > "$PID_FILE"
-  local started=$SECONDS
-  until is_up; do
-    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-      echo "Kafka exited during start; last lines of its log:" >&2
-      tail -n 30 "$RUN_DIR/server.log" "$RUN_DIR/stdout.log" >&2 || true
-      exit 1
-    fi
-    if (( SECONDS - started > 90 )); then echo "Kafka not ready after 90 s" >&2; halt; exit 1; fi
-    sleep 0.5
-  done
-  echo "Kafka $VERSION ready on 127.0.0.1:$PORT in $((SECONDS - started)) s (pid $(cat "$PID_FILE"))" >&2
+  wait_until_up Kafka "$PID_FILE" 90 0.5 halt "$RUN_DIR/server.log" "$RUN_DIR/stdout.log"
+  echo "Kafka $VERSION ready on 127.0.0.1:$PORT in $WAITED_SECONDS s (pid $(cat "$PID_FILE"))" >&2
 }
 
 halt() {
-  if [ -f "$PID_FILE" ]; then
-    local pid
-    pid="$(cat "$PID_FILE")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  fi
+  stop_by_pid "$PID_FILE" 60 0.5
 }
 
 stop() {

@@ -12,6 +12,8 @@
 # github.com/minio/minio), MINIO_HOME (default ~/.cache/cinemaabyss/minio: caches live outside the repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/background-server.sh
+. scripts/lib/background-server.sh
 
 VERSION="${MINIO_VERSION:-v0.0.0-20260212201848-7aac2a2c5b7c}"
 HOME_DIR="$(realpath -m "${MINIO_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/cinemaabyss/minio}")"
@@ -47,29 +49,12 @@ start() {
   MINIO_ROOT_USER="$ACCESS_KEY" MINIO_ROOT_PASSWORD="$SECRET_KEY" MINIO_BROWSER=off MINIO_UPDATE=off \
     nohup "$BIN_DIR/minio" server --quiet --address "127.0.0.1:$PORT" "$RUN_DIR/data" >"$RUN_DIR/stdout.log" 2>&1 &
   echo $! > "$PID_FILE"
-  local started=$SECONDS
-  until is_up; do
-    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-      echo "MinIO exited during start; last lines of its log:" >&2
-      tail -n 30 "$RUN_DIR/stdout.log" >&2 || true
-      exit 1
-    fi
-    if (( SECONDS - started > 60 )); then echo "MinIO not ready after 60 s" >&2; stop; exit 1; fi
-    sleep 0.3
-  done
-  echo "MinIO ready on 127.0.0.1:$PORT in $((SECONDS - started)) s (pid $(cat "$PID_FILE"))" >&2
+  wait_until_up MinIO "$PID_FILE" 60 0.3 stop "$RUN_DIR/stdout.log"
+  echo "MinIO ready on 127.0.0.1:$PORT in $WAITED_SECONDS s (pid $(cat "$PID_FILE"))" >&2
 }
 
 stop() {
-  if [ -f "$PID_FILE" ]; then
-    local pid
-    pid="$(cat "$PID_FILE")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  fi
+  stop_by_pid "$PID_FILE" 40 0.25
   rm -rf "$RUN_DIR"
 }
 
