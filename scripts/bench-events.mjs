@@ -10,6 +10,7 @@
 //   node build.mjs && scripts/kafka.sh run -- node scripts/bench-events.mjs    (events processes on PGlite)
 //   BENCH_BASELINE_DIST=<dir> adds an in-process and a Kafka row for another build's dist/ (e.g. the
 //   commit before a change), measured in the same run against the same broker and database.
+//   BENCH_CPU_PROF=<dir> writes each events process's CPU profile there (node --cpu-prof).
 // The title carries the machine's load average at the start and the end: the machine is shared.
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
@@ -66,7 +67,8 @@ async function kafkajsAlone(measureSeconds = seconds, topic = "movie-events") {
 /** Starts `node <dist>/events.mjs` on a free port; resolves with its port and a stop function. */
 async function startEvents(dist, env) {
   const port = await freePort();
-  const child = spawn("node", [`${dist}/events.mjs`], {
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
+  const child = spawn("node", [...profile, `${dist}/events.mjs`], {
     env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });

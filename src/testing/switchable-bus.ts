@@ -1,4 +1,4 @@
-import { BusUnavailable, MessageRefused, publishOneByOne, type ConsumerLag, type EventBus, type MessageHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "../adapters/bus/event-bus.ts";
+import { BusUnavailable, MessageRefused, publishOneByOne, type ConsumerLag, type EventBus, type BatchHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "../adapters/bus/event-bus.ts";
 
 /**
  * An in-process bus that a test can take away and bring back, as halting a broker would, or have
@@ -27,7 +27,7 @@ export class SwitchableBus implements EventBus {
     return publishOneByOne(this, messages);
   }
 
-  subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+  subscribe(group: string, topics: string[], handler: BatchHandler): Promise<Subscription> {
     return this.inner.subscribe(group, topics, handler);
   }
 

@@ -36,8 +36,32 @@ export interface PublishedInOrder {
 /** A handler resolves when the message is handled (its offset may be committed); a throw means "deliver again". */
 export type MessageHandler = (message: BusMessage) => Promise<void>;
 
+/** Messages of one partition fetched together, and how their consumer reports its progress. */
+export interface MessageBatch {
+  /** In offset order. */
+  readonly messages: readonly BusMessage[];
+  /** Marks this message and every one before it handled: their offsets may be committed, and a later throw delivers again only what follows. */
+  handled(message: BusMessage): Promise<void>;
+  /** False once the subscription is stopping or the partition has gone to another member: take no further message (what is not marked handled is delivered again). */
+  isCurrent(): boolean;
+}
+
+/** Handles a batch, marking what it handled as it goes; what it did not mark, whether it returns or throws, is delivered again. */
+export type BatchHandler = (batch: MessageBatch) => Promise<void>;
+
+/** A batch handler that hands each message to `handler` in turn, marking it handled once it resolves. */
+export function eachMessage(handler: MessageHandler): BatchHandler {
+  return async (batch) => {
+    for (const message of batch.messages) {
+      if (!batch.isCurrent()) return;
+      await handler(message);
+      await batch.handled(message);
+    }
+  };
+}
+
 export interface Subscription {
-  /** Stops fetching, waits for the message in hand to finish, commits, leaves the group. */
+  /** Stops fetching, waits for the batch in hand to finish, commits what was marked handled, leaves the group. */
   stop(): Promise<void>;
 }
 
@@ -79,8 +103,11 @@ export interface EventBus {
    * a caller that retries from there keeps every key's order.
    */
   publishInOrder(messages: readonly OutgoingMessage[]): Promise<PublishedInOrder>;
-  /** Joins a consumer group on these topics; each partition's messages reach the handler in order, one at a time. */
-  subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription>;
+  /**
+   * Joins a consumer group on these topics; each partition's messages reach the handler in order,
+   * in batches, one batch at a time (`eachMessage` turns a handler of one message into one).
+   */
+  subscribe(group: string, topics: string[], handler: BatchHandler): Promise<Subscription>;
   /** The lag of every group this process consumes with, per partition; empty when the broker cannot say. */
   consumerLag(): Promise<ConsumerLag[]>;
   /** Whether the broker answers; never throws. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually } from "../../testing/test-bus.ts";
-import type { BusMessage } from "./event-bus.ts";
+import { eachMessage, type BusMessage } from "./event-bus.ts";
 import { InProcessEventBus } from "./in-process-event-bus.ts";
 
 // Retention is the in-process log's own (Kafka's lives in the broker), so it is tested here, on a
@@ -13,7 +13,7 @@ afterEach(() => bus.close());
 /** Everything a fresh read of the group gets now: subscribes, waits until it is quiet, stops. */
 async function readAll(group: string, topic: string, atLeast: number): Promise<BusMessage[]> {
   const seen: BusMessage[] = [];
-  const sub = await bus.subscribe(group, [topic], async (m) => void seen.push(m));
+  const sub = await bus.subscribe(group, [topic], eachMessage(async (m) => void seen.push(m)));
   await eventually(() => seen.length, (n) => n >= atLeast, 2_000);
   await new Promise((r) => setTimeout(r, 50));
   await sub.stop();

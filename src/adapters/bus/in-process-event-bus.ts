@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import { MessageRefused, publishOneByOne, type BusMessage, type ConsumerLag, type EventBus, type MessageHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
+import { MessageRefused, publishOneByOne, type BusMessage, type ConsumerLag, type EventBus, type BatchHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
 import { PartitionLog, type Retention } from "./partition-log.ts";
 
 const PARTITIONS = 3;
 const REDELIVERY_DELAY_MS = 100;
+/** The most messages of one partition handed over at once (Kafka's fetch is bounded by bytes; this log by count). */
+const BATCH_MESSAGES = 500;
 
 export interface InProcessBusOptions {
   /** Largest message taken (key, value and headers, in UTF-8 bytes); Kafka's message.max.bytes default, so what one refuses the other does too. */
@@ -36,6 +38,8 @@ function sizeOf(key: string, value: string, headers: Record<string, string>): nu
 interface Group {
   /** Next offset to deliver, per topic and partition. */
   committed: Map<string, number[]>;
+  /** Where the next look for messages starts, over every topic's partitions in turn. */
+  turn: number;
   wake: () => void;
 }
 
@@ -80,7 +84,7 @@ export class InProcessEventBus implements EventBus {
     return publishOneByOne(this, messages);
   }
 
-  async subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+  async subscribe(groupId: string, topics: string[], handler: BatchHandler): Promise<Subscription> {
     await this.ensureTopics(topics);
     let wake: () => void = () => {};
     if (this.groups.has(groupId)) throw new Error(`consumer group ${groupId} already has a member in this process`);
@@ -88,22 +92,29 @@ export class InProcessEventBus implements EventBus {
     this.offsets.set(groupId, saved);
     for (const t of topics) if (!saved.has(t)) saved.set(t, new Array(PARTITIONS).fill(0));
     const committed = new Map(topics.map((t) => [t, saved.get(t)!]));
-    const group: Group = { committed, wake: () => wake() };
+    const group: Group = { committed, turn: 0, wake: () => wake() };
     this.groups.set(groupId, group);
     let running = true;
+    const isCurrent = () => running && !this.closed;
     const loop = (async () => {
-      while (running && !this.closed) {
-        const next = this.nextFor(group);
-        if (!next) {
+      while (isCurrent()) {
+        const messages = this.nextBatchFor(group);
+        if (messages.length === 0) {
           await new Promise<void>((resolve) => (wake = resolve));
           continue;
         }
+        const handled = async (message: BusMessage) => {
+          const offsets = group.committed.get(message.topic)!;
+          offsets[message.partition] = Math.max(offsets[message.partition]!, message.offset + 1);
+        };
+        const last = messages.at(-1)!;
         try {
-          await handler(next);
-          group.committed.get(next.topic)![next.partition] = next.offset + 1;
+          await handler({ messages, handled, isCurrent });
+          if (group.committed.get(last.topic)![last.partition]! > last.offset) continue;
         } catch {
-          await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
+          // Delivered again below, as what a handler returned without marking is.
         }
+        await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
       }
     })();
     return {
@@ -135,15 +146,27 @@ export class InProcessEventBus implements EventBus {
     for (const group of this.groups.values()) group.wake();
   }
 
-  private nextFor(group: Group): BusMessage | undefined {
-    for (const [topic, offsets] of group.committed) {
-      const partitions = this.topics.get(topic)!;
-      for (let p = 0; p < PARTITIONS; p++) {
-        const log = partitions[p]!;
-        const message = log.at(Math.max(offsets[p]!, log.earliest));
-        if (message) return message;
+  /**
+   * The next messages of a partition that has any for this group, oldest first. Partitions take
+   * turns, so that one that is always busy does not keep the others waiting.
+   */
+  private nextBatchFor(group: Group): BusMessage[] {
+    const slots = [...group.committed.keys()].flatMap((topic) => Array.from({ length: PARTITIONS }, (_, p) => [topic, p] as const));
+    for (let i = 0; i < slots.length; i++) {
+      const slot = (group.turn + i) % slots.length;
+      const [topic, p] = slots[slot]!;
+      const log = this.topics.get(topic)![p]!;
+      const batch: BusMessage[] = [];
+      for (let offset = Math.max(group.committed.get(topic)![p]!, log.earliest); batch.length < BATCH_MESSAGES; offset++) {
+        const message = log.at(offset);
+        if (!message) break;
+        batch.push(message);
+      }
+      if (batch.length > 0) {
+        group.turn = slot + 1;
+        return batch;
       }
     }
-    return undefined;
+    return [];
   }
 }

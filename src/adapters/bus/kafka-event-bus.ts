@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Message, type Producer } from "kafkajs";
 import type { Logger } from "../logging/logger.ts";
-import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
+import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type BatchHandler, type BusMessage, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
 import { ChainBroken, PublishBatcher, PublishChain, type BatchLimits, type Outgoing } from "./publish-batcher.ts";
 
 /**
@@ -202,19 +202,37 @@ export class KafkaEventBus implements EventBus {
     });
   }
 
-  async subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+  async subscribe(group: string, topics: string[], handler: BatchHandler): Promise<Subscription> {
     const consumer = this.kafka.consumer({ groupId: group, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 } });
     this.consumers.add(consumer);
     this.groups.set(group, topics);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
-      // Offsets are committed for messages whose handler resolved; a throw leaves the offset for redelivery.
+      // Offsets are committed up to the last message the handler marked handled; a throw leaves
+      // the rest for redelivery. Nothing is resolved on the handler's behalf when it returns.
       autoCommit: true,
-      eachMessage: async ({ topic, partition, message }) => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = value.toString();
-        await handler({ topic, partition, offset: Number(message.offset), key: message.key?.toString() ?? "", value: message.value?.toString() ?? "", headers });
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const { topic, partition } = batch;
+        const fetched = new Map<BusMessage, string>();
+        const messages = batch.messages.map((message) => {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = value.toString();
+          const read: BusMessage = { topic, partition, offset: Number(message.offset), key: message.key?.toString() ?? "", value: message.value?.toString() ?? "", headers };
+          fetched.set(read, message.offset);
+          return read;
+        });
+        await handler({
+          messages,
+          handled: async (message) => {
+            // kafkajs's own offset string: resolving the batch's last message also moves past any
+            // control record after it, which it filtered out and the handler never sees.
+            resolveOffset(fetched.get(message) ?? String(message.offset));
+            await heartbeat();
+          },
+          isCurrent: () => isRunning() && !isStale(),
+        });
       },
     });
     return {

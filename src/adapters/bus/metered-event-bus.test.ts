@@ -2,7 +2,7 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { SwitchableBus } from "../../testing/switchable-bus.ts";
 import { eventually } from "../../testing/test-bus.ts";
-import { MessageRefused } from "./event-bus.ts";
+import { eachMessage, MessageRefused } from "./event-bus.ts";
 import { InProcessEventBus } from "./in-process-event-bus.ts";
 import { MeteredEventBus } from "./metered-event-bus.ts";
 
@@ -22,7 +22,7 @@ describe("publishInOrder on the metered in-process bus", () => {
     // "c" came after the refused one: never sent. A marker published next is what follows "b".
     await inner.publish("t", "k", "marker");
     const read: string[] = [];
-    const sub = await inner.subscribe("reader", ["t"], async (m) => void read.push(m.value));
+    const sub = await inner.subscribe("reader", ["t"], eachMessage(async (m) => void read.push(m.value)));
     await eventually(() => read.length, (n) => n >= 3, 5_000);
     await sub.stop();
     expect(read).toEqual(["a", "b", "marker"]);

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from "prom-client";
-import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type MessageHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
+import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type BatchHandler, type OutgoingMessage, type Published, type PublishedInOrder, type Subscription } from "./event-bus.ts";
 
 type PublishOutcome = "ok" | "unavailable" | "refused" | "error";
 
@@ -32,7 +32,7 @@ export class MeteredEventBus implements EventBus {
     });
     this.consumed = new Counter({
       name: "bus_consumed_total",
-      help: "Messages this process's consumers handled, by group, topic and outcome (ok, or error: delivered again)",
+      help: "Messages this process's consumers handled, by group, topic and outcome (ok; error counts the handler throws, after which what it had not handled is delivered again)",
       labelNames: ["group", "topic", "outcome"] as const,
       registers: [registry],
     });
@@ -75,13 +75,23 @@ export class MeteredEventBus implements EventBus {
     return result;
   }
 
-  subscribe(group: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+  subscribe(group: string, topics: string[], handler: BatchHandler): Promise<Subscription> {
     const children = new Map(topics.map((topic) => [topic, { ok: this.consumed.labels({ group, topic, outcome: "ok" }), error: this.consumed.labels({ group, topic, outcome: "error" }) }]));
-    return this.inner.subscribe(group, topics, async (message) => {
-      const counted = children.get(message.topic);
+    return this.inner.subscribe(group, topics, async (batch) => {
+      const counted = children.get(batch.messages[0]?.topic ?? "");
+      let next = 0;
       try {
-        await handler(message);
-        counted?.ok.inc();
+        await handler({
+          messages: batch.messages,
+          isCurrent: () => batch.isCurrent(),
+          handled: async (message) => {
+            // Every message up to this one is handled now, those marked before excepted.
+            const upTo = batch.messages.indexOf(message, next) + 1;
+            if (upTo > next) counted?.ok.inc(upTo - next);
+            next = Math.max(next, upTo);
+            await batch.handled(message);
+          },
+        });
       } catch (error) {
         counted?.error.inc();
         throw error;

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BusMessage, Subscription } from "../bus/event-bus.ts";
+import { eachMessage, type BusMessage, type Subscription } from "../bus/event-bus.ts";
 import { InProcessEventBus } from "../bus/in-process-event-bus.ts";
 import { DATABASE, type Database } from "../db/database.ts";
 import { createLogger } from "../logging/logger.ts";
@@ -33,7 +33,7 @@ async function scenario(rows: [key: string, value: string][]) {
   const written = await db.select({ id: outboxMessages.id, value: outboxMessages.value }).from(outboxMessages).where(eq(outboxMessages.topic, topic));
   const ids = Object.fromEntries(written.map((row) => [row.value, row.id]));
   const read: BusMessage[] = [];
-  const sub: Subscription = await bus.subscribe(uniqueName("group"), [topic], async (m) => void read.push(m));
+  const sub: Subscription = await bus.subscribe(uniqueName("group"), [topic], eachMessage(async (m) => void read.push(m)));
   const delivered = (key?: string) => read.filter((m) => key === undefined || m.key === key).map((m) => m.value);
   return { topic, ids, read, sub, delivered };
 }

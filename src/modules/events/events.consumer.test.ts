@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { BusMessage, Subscription } from "../../adapters/bus/event-bus.ts";
+import { eachMessage, type BusMessage, type Subscription } from "../../adapters/bus/event-bus.ts";
 import { DATABASE } from "../../adapters/db/database.ts";
 import { newDomainEvent, type DomainEvent } from "../../contracts/domain-event.ts";
 import { startTestPlatform, type TestPlatform } from "../../testing/test-platform.ts";
@@ -24,7 +24,7 @@ async function consume(onEvent: EventAction, group = uniqueName("consumer")) {
 
 async function watchDlq(topic: string) {
   const seen: BusMessage[] = [];
-  running.push(await t.platform.bus.subscribe(uniqueName("dlq-watch"), [dlqOf(topic)], async (m) => void seen.push(m)));
+  running.push(await t.platform.bus.subscribe(uniqueName("dlq-watch"), [dlqOf(topic)], eachMessage(async (m) => void seen.push(m))));
   return seen;
 }
 
@@ -41,6 +41,18 @@ describe("the events consumer group", () => {
     await publish(event); // a redelivery: same id, new offset
     await publish(marker);
     await eventually(() => handled.includes(marker.id), Boolean);
+    expect(handled.filter((id) => id === event.id)).toHaveLength(1);
+  });
+
+  it("handles an event once when both copies arrive in one batch (published before the group starts)", async () => {
+    const handled: string[] = [];
+    const event = newDomainEvent("movie", 13, "viewed", { movie_id: 13 });
+    const marker = newDomainEvent("movie", 13, "viewed", { movie_id: 13 });
+    await publish(event);
+    await publish(event);
+    await publish(marker);
+    await consume(async (e) => void handled.push(e.id));
+    await eventually(() => handled.includes(marker.id), Boolean, 30_000);
     expect(handled.filter((id) => id === event.id)).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import type { BusMessage, EventBus, Subscription } from "../../adapters/bus/event-bus.ts";
 import type { Database } from "../../adapters/db/database.ts";
 import { isDatabaseUnavailable } from "../../adapters/db/database-unavailable.ts";
@@ -9,6 +9,12 @@ import { handledEvents } from "./events.tables.ts";
 
 export const EVENTS_CONSUMER_GROUP = "events-service";
 export const dlqOf = (topic: string) => `${topic}.dlq`;
+
+/**
+ * The most events whose bookkeeping shares one lookup and one insert: bounds those statements'
+ * parameters (six per event) and what a chunk redelivered after a database outage runs again.
+ */
+const CHUNK_EVENTS = 250;
 
 /**
  * What the service does with each event, once; a throw is retried, then dead-lettered. `source`
@@ -46,10 +52,12 @@ function readEvent(message: BusMessage): DomainEvent {
 
 /**
  * The events service's consumer group on every event topic. Each event is handled once by id:
- * the id is recorded after the action succeeds, and a redelivered id is skipped. Its source comes
+ * the ids of a chunk of events are recorded after their actions succeed, and a redelivered id is
+ * skipped (a second copy in the same chunk too). Its source comes
  * from the `event-source` header, never from the body, and is recorded with the id. An action that
  * throws is tried `attempts` times, then the message goes to `<topic>.dlq` with the reason (but a
- * database that is away is waited for, never dead-lettered); the offset is committed only after one of those ends, so nothing is half-handled at shutdown.
+ * database that is away is waited for, never dead-lettered); offsets are committed only up to the
+ * last chunk recorded, so nothing is half-handled at shutdown.
  */
 export async function startEventsConsumer(options: EventsConsumerOptions): Promise<Subscription> {
   const { bus, db, log } = options;
@@ -71,42 +79,13 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
     log.error({ topic: message.topic, partition: message.partition, offset: message.offset, reason }, "event dead-lettered");
   };
 
-  // Prepared once: every event asks whether its id was handled, then records it (building the
-  // insert anew for each event was a tenth of the events service's CPU under load).
-  const handled = db.select({ id: handledEvents.eventId }).from(handledEvents).where(eq(handledEvents.eventId, sql.placeholder("id"))).prepare("handled_event_by_id");
-  const record = db
-    .insert(handledEvents)
-    .values({
-      eventId: sql.placeholder("id"),
-      topic: sql.placeholder("topic"),
-      partition: sql.placeholder("partition"),
-      offset: sql.placeholder("offset"),
-      type: sql.placeholder("type"),
-      source: sql.placeholder("source"),
-    })
-    .onConflictDoNothing()
-    .prepare("record_handled_event");
-
-  return bus.subscribe(options.group ?? EVENTS_CONSUMER_GROUP, topics, async (message) => {
-    let event: DomainEvent;
-    try {
-      event = readEvent(message);
-    } catch (error) {
-      if (error instanceof Unreadable) return deadLetter(message, error.message);
-      throw error;
-    }
-    const [seen] = await handled.execute({ id: event.id });
-    if (seen) {
-      log.info({ topic: message.topic, partition: message.partition, offset: message.offset, id: event.id }, "duplicate event skipped");
-      return;
-    }
-    const source = sourceOf(message.headers);
+  /** Runs the action (with its retries) and says whether the event was handled, not dead-lettered. */
+  const act = async (event: DomainEvent, message: BusMessage, source: EventSource): Promise<boolean> => {
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await onEvent(event, message, source);
-        await record.execute({ id: event.id, topic: message.topic, partition: message.partition, offset: message.offset, type: event.type, source });
-        return;
+        return true;
       } catch (error) {
         // The database away is an outage, not a bad event: never dead-letter for it. Thrown, it
         // leaves the offset uncommitted, and the bus delivers again once the database is back.
@@ -118,6 +97,46 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
     }
     // If the DLQ cannot take it either, this throws: the offset stays and the bus delivers again.
     await deadLetter(message, `handler failed ${attempts} times: ${(lastError as Error).message}`);
+    return false;
+  };
+
+  // The handled-once bookkeeping of a chunk of messages costs one lookup and one insert, not a
+  // pair per event (that pair was most of the database's work and a sixth of this process's
+  // under load). A throw redelivers the chunk: the actions that ran in it run again.
+  const handleChunk = async (messages: readonly BusMessage[]) => {
+    const read = messages.map((message) => {
+      try {
+        return { message, event: readEvent(message) };
+      } catch (error) {
+        if (error instanceof Unreadable) return { message, unreadable: error.message };
+        throw error;
+      }
+    });
+    const ids = read.flatMap((r) => (r.event ? [r.event.id] : []));
+    const done = new Set(ids.length === 0 ? [] : (await db.select({ id: handledEvents.eventId }).from(handledEvents).where(inArray(handledEvents.eventId, ids))).map((r) => r.id));
+    const handled: (typeof handledEvents.$inferInsert)[] = [];
+    for (const { message, event, unreadable } of read) {
+      if (!event) {
+        await deadLetter(message, unreadable!);
+      } else if (done.has(event.id)) {
+        log.info({ topic: message.topic, partition: message.partition, offset: message.offset, id: event.id }, "duplicate event skipped");
+      } else {
+        const source = sourceOf(message.headers);
+        if (await act(event, message, source)) {
+          done.add(event.id);
+          handled.push({ eventId: event.id, topic: message.topic, partition: message.partition, offset: message.offset, type: event.type, source });
+        }
+      }
+    }
+    if (handled.length > 0) await db.insert(handledEvents).values(handled).onConflictDoNothing();
+  };
+
+  return bus.subscribe(options.group ?? EVENTS_CONSUMER_GROUP, topics, async (batch) => {
+    for (let from = 0; from < batch.messages.length && batch.isCurrent(); from += CHUNK_EVENTS) {
+      const chunk = batch.messages.slice(from, from + CHUNK_EVENTS);
+      await handleChunk(chunk);
+      await batch.handled(chunk.at(-1)!);
+    }
   });
 }
 

@@ -6,7 +6,7 @@ import { moduleApp } from "../../roles/apps.ts";
 import { readReply } from "../../testing/reply.ts";
 import { startTestPlatform, type TestPlatform } from "../../testing/test-platform.ts";
 import { eventually, uniqueName } from "../../testing/test-bus.ts";
-import type { BusMessage, Subscription } from "../../adapters/bus/event-bus.ts";
+import { eachMessage, type BusMessage, type Subscription } from "../../adapters/bus/event-bus.ts";
 
 // Against the real broker named by KAFKA_BROKERS (npm run test:servers). Halting the broker needs
 // one of its own (KAFKA_EXCLUSIVE=true, as npm run test:broker-down gives); on a shared broker
@@ -121,10 +121,10 @@ describe.skipIf(!realBroker)("batched publishes on Kafka: every 201 is in the lo
   }, 180_000);
 
   it("finds every accepted event in the log at the partition and offset its reply named, with the same body", async () => {
-    reader = await t.platform.bus.subscribe(uniqueName("batch-reader"), ["movie-events"], async (m) => {
+    reader = await t.platform.bus.subscribe(uniqueName("batch-reader"), ["movie-events"], eachMessage(async (m) => {
       const id = m.headers["event-id"];
       if (id) seen.set(id, m);
-    });
+    }));
     const found = await eventually(
       () => accepted.filter((a) => seen.has(a.id)).length,
       (n) => n === accepted.length,
