@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { BusMessage, EventBus, Subscription } from "../../adapters/bus/event-bus.ts";
 import type { Database } from "../../adapters/db/database.ts";
 import { isDatabaseUnavailable } from "../../adapters/db/database-unavailable.ts";
@@ -102,7 +102,21 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
 
   // The handled-once bookkeeping of a chunk of messages costs one lookup and one insert, not a
   // pair per event (that pair was most of the database's work and a sixth of this process's
-  // under load). A throw redelivers the chunk: the actions that ran in it run again.
+  // under load). A throw redelivers the chunk: the actions that ran in it run again. Both are
+  // prepared once with one array per column: a statement built per chunk, with six parameters
+  // per event, spent a fifth of this process's time in drizzle's query builder.
+  const handledAmong = db
+    .select({ id: handledEvents.eventId })
+    .from(handledEvents)
+    .where(sql`${handledEvents.eventId} = any(${sql.placeholder("ids")}::text[])`)
+    .prepare("handled_events_among");
+  const recordHandled = db
+    .insert(handledEvents)
+    .select(
+      sql`select *, now() from unnest(${sql.placeholder("ids")}::text[], ${sql.placeholder("topics")}::text[], ${sql.placeholder("partitions")}::integer[], ${sql.placeholder("offsets")}::integer[], ${sql.placeholder("types")}::text[], ${sql.placeholder("sources")}::text[])`,
+    )
+    .onConflictDoNothing()
+    .prepare("record_handled_events");
   const handleChunk = async (messages: readonly BusMessage[]) => {
     const read = messages.map((message) => {
       try {
@@ -113,8 +127,8 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
       }
     });
     const ids = read.flatMap((r) => (r.event ? [r.event.id] : []));
-    const done = new Set(ids.length === 0 ? [] : (await db.select({ id: handledEvents.eventId }).from(handledEvents).where(inArray(handledEvents.eventId, ids))).map((r) => r.id));
-    const handled: (typeof handledEvents.$inferInsert)[] = [];
+    const done = new Set(ids.length === 0 ? [] : (await handledAmong.execute({ ids })).map((r) => r.id));
+    const handled: { eventId: string; topic: string; partition: number; offset: number; type: string; source: EventSource }[] = [];
     for (const { message, event, unreadable } of read) {
       if (!event) {
         await deadLetter(message, unreadable!);
@@ -128,7 +142,15 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
         }
       }
     }
-    if (handled.length > 0) await db.insert(handledEvents).values(handled).onConflictDoNothing();
+    if (handled.length === 0) return;
+    await recordHandled.execute({
+      ids: handled.map((h) => h.eventId),
+      topics: handled.map((h) => h.topic),
+      partitions: handled.map((h) => h.partition),
+      offsets: handled.map((h) => h.offset),
+      types: handled.map((h) => h.type),
+      sources: handled.map((h) => h.source),
+    });
   };
 
   return bus.subscribe(options.group ?? EVENTS_CONSUMER_GROUP, topics, async (batch) => {
