@@ -4,6 +4,9 @@
 // KAFKA_BROKERS (idempotent producer, acks from all in-sync replicas). The reference row is
 // kafkajs alone in this process, no HTTP: 20 concurrent senders, one message per send, each
 // waiting for its acknowledgement, as a request does (what a producer without coalescing gives).
+// The floor row is a minimal endpoint (node:http + kafkajs with the same coalescing, see
+// FLOOR_ENDPOINT). A second table says how far each Kafka row's consumer group was behind when its
+// window closed, and how long it took to catch up.
 //
 //   npm run bench:events          (starts PostgreSQL and a broker; BENCH_SECONDS=10, BENCH_CONNECTIONS=20,
 //                                  BENCH_KAFKA_WARM_UP_SECONDS=20 before each Kafka row)
@@ -85,12 +88,75 @@ async function startEvents(dist, env) {
 async function waitForConsumerGroup(admin) {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const [committed] = await admin.fetchOffsets({ groupId: "events-service", topics: ["movie-events"] });
-    const ends = new Map((await admin.fetchTopicOffsets("movie-events")).map((p) => [p.partition, Number(p.high)]));
-    const lag = (committed?.partitions ?? []).reduce((n, p) => n + Math.max(0, (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset))), 0);
+    const lag = await consumerLag(admin);
     if (lag === 0 || Date.now() > deadline) return lag;
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** Movie events on the broker that the events consumer group has not committed yet. */
+async function consumerLag(admin) {
+  const [committed] = await admin.fetchOffsets({ groupId: "events-service", topics: ["movie-events"] });
+  const ends = new Map((await admin.fetchTopicOffsets("movie-events")).map((p) => [p.partition, Number(p.high)]));
+  return (committed?.partitions ?? []).reduce((n, p) => n + Math.max(0, (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset))), 0);
+}
+
+/**
+ * The floor: a minimal events endpoint in a process of its own, no framework, no validation, no
+ * consumer: node:http, JSON.parse, and one kafkajs idempotent producer (acks=all) with the same
+ * coalescing as ours (one produce in flight; what waits goes in the next), each 201 after its
+ * own message's acknowledgement. What HTTP plus Kafka cost here, whatever we build on them.
+ */
+const FLOOR_ENDPOINT = `
+import { createServer } from "node:http";
+import { randomUUID } from "node:crypto";
+import { Kafka, logLevel } from "kafkajs";
+const producer = new Kafka({ clientId: "bench-floor", brokers: process.env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+await producer.connect();
+let waiting = [];
+let sending = false;
+const send = async () => {
+  if (sending || waiting.length === 0) return;
+  sending = true;
+  const batch = waiting;
+  waiting = [];
+  try {
+    const acked = await producer.send({ topic: "bench-floor", acks: -1, messages: batch.map((w) => w.message) });
+    batch.forEach((w) => w.done(acked[0]));
+  } catch (error) {
+    batch.forEach((w) => w.fail(error));
+  }
+  sending = false;
+  void send();
+};
+createServer((req, res) => {
+  if (req.method !== "POST") return void res.end("{}");
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    const input = JSON.parse(Buffer.concat(chunks).toString());
+    const event = { id: "movie-" + input.movie_id + "-" + randomUUID(), type: "movie", timestamp: new Date().toISOString(), payload: input };
+    const reply = (status, body) => res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+    waiting.push({
+      message: { key: String(input.movie_id), value: JSON.stringify(event), headers: { "event-id": event.id } },
+      done: (placed) => reply(201, JSON.stringify({ status: "success", partition: placed.partition, offset: Number(placed.baseOffset), event })),
+      fail: () => reply(503, "{}"),
+    });
+    void send();
+  });
+}).listen(Number(process.env.PORT), "127.0.0.1");
+`;
+
+/** Starts the floor endpoint on a free port; resolves with its port and a stop function. */
+async function startFloor() {
+  const port = await freePort();
+  const child = spawn("node", ["--input-type=module", "-e", FLOOR_ENDPOINT], {
+    env: { PATH: process.env.PATH, PORT: String(port), KAFKA_BROKERS: process.env.KAFKA_BROKERS },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  await waitFor(`http://127.0.0.1:${port}/`);
+  return { port, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM")))) };
 }
 
 async function main() {
@@ -116,11 +182,14 @@ async function main() {
   // A broker started a moment ago runs its JVM cold: warm it with the kafkajs reference's load
   // first, so the Kafka rows measure the broker as it runs, not its JIT. On a topic of its own:
   // on movie-events the consumer group would have to dead-letter every one (they are not events).
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: "bench-warm-up", numPartitions: 3 }] });
+  await admin.createTopics({ waitForLeaders: true, topics: ["bench-warm-up", "bench-floor"].map((topic) => ({ topic, numPartitions: 3 })) });
   await kafkajsAlone(5, "bench-warm-up");
   const load = () => loadavg()[0].toFixed(1);
   const loadAtStart = load();
   const rows = [];
+  // A service whose consumer falls behind shows a better req/s than it can sustain: its consumer
+  // works after the window. Each Kafka row says how far behind it was when the window closed.
+  const lags = [];
   try {
     for (const [name, dist, env] of targets) {
       const events = await startEvents(dist, env);
@@ -130,18 +199,30 @@ async function main() {
         await measure(request(events.port), connections, env.KAFKA_BROKERS ? kafkaWarmUpSeconds : 2);
         rows.push({ name, result: await measure(request(events.port), connections, seconds) });
         if (env.KAFKA_BROKERS) {
+          const behind = await consumerLag(admin);
+          const started = Date.now();
           const lag = await waitForConsumerGroup(admin);
-          if (lag > 0) console.log(`${name}: the consumer group still lags ${lag} events after 3 minutes`);
+          lags.push(`| ${name} | ${behind} | ${lag > 0 ? `still ${lag} behind after 3 minutes` : `${((Date.now() - started) / 1000).toFixed(1)} s`} |`);
         }
       } finally {
         await events.stop();
       }
+    }
+    const floor = await startFloor();
+    try {
+      await measure(request(floor.port), connections, kafkaWarmUpSeconds);
+      rows.push({ name: "floor: node:http + kafkajs, same coalescing, no framework, no validation, no consumer (reference)", result: await measure(request(floor.port), connections, seconds) });
+    } finally {
+      await floor.stop();
     }
   } finally {
     await admin.disconnect();
   }
   rows.push({ name: "kafkajs alone, no HTTP, one message per send (reference)", result: await kafkajsAlone() });
   printTable(`POST /api/events/movie, ${connections} connections, ${seconds} s per row, ${new Date().toISOString()}, load average ${loadAtStart} at the start, ${load()} at the end`, rows);
+  console.log("\n| Kafka row | events its consumer group had not handled when the window closed | caught up after |");
+  console.log("|---|---:|---:|");
+  for (const line of lags) console.log(line);
 }
 
 try {

@@ -8,6 +8,10 @@ import { ChainBroken, PublishBatcher, PublishChain, type BatchLimits, type Outgo
  * broker's default largest record batch) and 500 messages per request.
  */
 export const KAFKA_BATCH: BatchLimits = { lingerMs: 2, maxMessages: 500, maxBytes: 900_000 };
+/** A consumer's fetch waits for this many bytes (some 180 events) ... */
+const FETCH_MIN_BYTES = 64 * 1024;
+/** ... or this long: what a consumer that keeps up adds to an event's way from the broker. */
+const FETCH_MAX_WAIT_MS = 100;
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -203,7 +207,15 @@ export class KafkaEventBus implements EventBus {
   }
 
   async subscribe(group: string, topics: string[], handler: BatchHandler): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: group, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 } });
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
+      // A consumer that keeps up would fetch a handful of messages at a time, and kafkajs commits
+      // after every batch: the broker would spend more on fetches and commits than on the events.
+      // The broker holds a fetch until it has this much, or for this long.
+      minBytes: FETCH_MIN_BYTES,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+    });
     this.consumers.add(consumer);
     this.groups.set(group, topics);
     await consumer.connect();
