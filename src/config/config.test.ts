@@ -95,6 +95,7 @@ describe("loadConfig", () => {
       brokers: ["kafka:9092", "127.0.0.1:19092"],
       partitions: 3,
       publishTimeoutMs: 3000,
+      lingerMs: 0,
     });
   });
 

@@ -19,6 +19,7 @@ const postgresUrl = z
 
 const HOPS = "must be a whole number from 0 to 10";
 const CACHE_BYTES = "must be a whole number of bytes from 0 (no cache) to 4294967296";
+const LINGER = "must be a whole number of milliseconds from 0 (no wait) to 1000";
 
 // Empty strings count as unset: `FOO=` in a shell or a compose file means "no value".
 const baseEnv = {
@@ -46,6 +47,10 @@ const baseEnv = {
     .optional(),
   KAFKA_PARTITIONS: positiveInt("a positive whole number").default(3),
   KAFKA_PUBLISH_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(3_000),
+  // 0: what arrives in one turn of the event loop goes in one produce request, with no wait; under
+  // load, what arrives while a request is in flight goes in the next. A linger of 2 ms cost a
+  // fifth of the events service's throughput (BENCHMARKS.md).
+  KAFKA_LINGER_MS: z.coerce.number({ error: LINGER }).int(LINGER).min(0, LINGER).max(1_000, LINGER).default(0),
   OUTBOX_RELAY: flag.default(true),
   // 64 MiB: a 100,000-movie list is about 15 MB.
   LIST_CACHE_MAX_BYTES: z.coerce
@@ -62,7 +67,7 @@ const baseEnv = {
 };
 
 export type BusConfig =
-  | { kind: "kafka"; brokers: string[]; partitions: number; publishTimeoutMs: number }
+  | { kind: "kafka"; brokers: string[]; partitions: number; publishTimeoutMs: number; lingerMs: number }
   | { kind: "in-process" };
 
 export type DatabaseConfig =
@@ -173,7 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>, modules: rea
     modules: Object.freeze(settings),
     bus: Object.freeze(
       e.KAFKA_BROKERS
-        ? { kind: "kafka" as const, brokers: e.KAFKA_BROKERS, partitions: e.KAFKA_PARTITIONS, publishTimeoutMs: e.KAFKA_PUBLISH_TIMEOUT_MS }
+        ? { kind: "kafka" as const, brokers: e.KAFKA_BROKERS, partitions: e.KAFKA_PARTITIONS, publishTimeoutMs: e.KAFKA_PUBLISH_TIMEOUT_MS, lingerMs: e.KAFKA_LINGER_MS }
         : { kind: "in-process" as const },
     ),
     outboxRelay: e.OUTBOX_RELAY,

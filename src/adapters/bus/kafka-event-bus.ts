@@ -4,10 +4,10 @@ import { BusUnavailable, MessageRefused, type ConsumerLag, type EventBus, type B
 import { ChainBroken, PublishBatcher, PublishChain, type BatchLimits, type Outgoing } from "./publish-batcher.ts";
 
 /**
- * Concurrent publishes share a produce request: a few ms of linger when idle, and under 1 MB (the
- * broker's default largest record batch) and 500 messages per request.
+ * Concurrent publishes share a produce request, under 1 MB (the broker's default largest record
+ * batch) and 500 messages per request; how long an idle producer waits is KafkaBusOptions.lingerMs.
  */
-export const KAFKA_BATCH: BatchLimits = { lingerMs: 2, maxMessages: 500, maxBytes: 900_000 };
+const KAFKA_BATCH: Omit<BatchLimits, "lingerMs"> = { maxMessages: 500, maxBytes: 900_000 };
 /** A consumer's fetch waits for this many bytes (some 180 events) ... */
 const FETCH_MIN_BYTES = 64 * 1024;
 /** ... or this long: what a consumer that keeps up adds to an event's way from the broker. */
@@ -19,6 +19,8 @@ export interface KafkaBusOptions {
   partitions: number;
   /** Bound on one publish, so a caller answers in time when the broker is away. */
   publishTimeoutMs: number;
+  /** How long the first message to an idle producer waits for company (see BatchLimits). */
+  lingerMs: number;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -94,7 +96,7 @@ export class KafkaEventBus implements EventBus {
       };
     };
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner });
-    this.batcher = new PublishBatcher((batch) => this.sendBatch(batch), KAFKA_BATCH);
+    this.batcher = new PublishBatcher((batch) => this.sendBatch(batch), { ...KAFKA_BATCH, lingerMs: options.lingerMs });
     this.admin = this.kafka.admin();
   }
 

@@ -36,6 +36,17 @@ describe("PublishBatcher", () => {
     expect(await Promise.all(rest)).toEqual(Array.from({ length: 10 }, (_, i) => `ack v${i + 1}`));
   });
 
+  it("with no linger, sends the publishes of one event-loop turn together, without waiting for a timer", async () => {
+    const { batches, acks, send } = manualSend();
+    const batcher = new PublishBatcher(send, { lingerMs: 0, maxMessages: 100, maxBytes: 1e6 });
+    const sent = Array.from({ length: 3 }, (_, i) => batcher.publish(message(i)));
+    expect(batches).toHaveLength(0);
+    await new Promise((r) => setImmediate(r));
+    expect(batches.map((b) => b.map((m) => m.value))).toEqual([["v0", "v1", "v2"]]);
+    acks[0]!();
+    expect(await Promise.all(sent)).toEqual(["ack v0", "ack v1", "ack v2"]);
+  });
+
   it("never sends a message whose caller's deadline passed while it waited for its turn", async () => {
     const { batches, acks, send } = manualSend();
     const batcher = new PublishBatcher(send, { lingerMs: 1, maxMessages: 100, maxBytes: 1e6 });

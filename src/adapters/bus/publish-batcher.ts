@@ -16,7 +16,10 @@ export interface Outgoing {
 }
 
 export interface BatchLimits {
-  /** How long the first message of an idle batcher waits for company. */
+  /**
+   * How long the first message of an idle batcher waits for company; 0 waits for nothing but the
+   * end of the event loop's turn, so the publishes of requests read together still go together.
+   */
   lingerMs: number;
   /** At most this many messages per send. */
   maxMessages: number;
@@ -64,7 +67,8 @@ export class PublishBatcher<R> {
   private queue: Waiting<R>[] = [];
   private queuedBytes = 0;
   private sending = false;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the linger's pending flush. */
+  private cancelLinger: (() => void) | undefined;
 
   constructor(
     private readonly send: SendBatch<R>,
@@ -79,13 +83,22 @@ export class PublishBatcher<R> {
       this.queuedBytes += bytes;
       if (this.sending) return;
       if (this.queue.length >= this.limits.maxMessages || this.queuedBytes >= this.limits.maxBytes) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.limits.lingerMs);
+      else this.cancelLinger ??= this.linger();
     });
   }
 
+  private linger(): () => void {
+    if (this.limits.lingerMs === 0) {
+      const immediate = setImmediate(() => this.flush());
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(() => this.flush(), this.limits.lingerMs);
+    return () => clearTimeout(timer);
+  }
+
   private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelLinger?.();
+    this.cancelLinger = undefined;
     if (this.sending) return;
     this.dropUnsendable();
     if (this.queue.length === 0) return;
