@@ -115,13 +115,14 @@ export class InProcessEventBus implements EventBus {
           offsets[message.partition] = Math.max(offsets[message.partition]!, message.offset + 1);
         };
         const last = messages.at(-1)!;
+        let unmarked = true;
         try {
           await handler({ messages, handled, isCurrent });
-          if (group.committed.get(last.topic)![last.partition]! > last.offset) continue;
+          unmarked = group.committed.get(last.topic)![last.partition]! <= last.offset;
         } catch {
-          // Delivered again below, as what a handler returned without marking is.
+          // What it had not marked is delivered again, after a pause, as after a return.
         }
-        await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
+        if (unmarked && isCurrent()) await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
       }
     })();
     return {

@@ -128,7 +128,7 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
     });
     const ids = read.flatMap((r) => (r.event ? [r.event.id] : []));
     const done = new Set(ids.length === 0 ? [] : (await handledAmong.execute({ ids })).map((r) => r.id));
-    const handled: { eventId: string; topic: string; partition: number; offset: number; type: string; source: EventSource }[] = [];
+    const handled: Required<Omit<typeof handledEvents.$inferInsert, "handledAt">>[] = [];
     for (const { message, event, unreadable } of read) {
       if (!event) {
         await deadLetter(message, unreadable!);
