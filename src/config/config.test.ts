@@ -70,6 +70,8 @@ describe("loadConfig", () => {
     ["TRUSTED_PROXY_HOPS", "-1", "TRUSTED_PROXY_HOPS: must be a whole number from 0 to 10"],
     ["TRUSTED_PROXY_HOPS", "1.5", "TRUSTED_PROXY_HOPS: must be a whole number from 0 to 10"],
     ["TRUSTED_PROXY_HOPS", "all", "TRUSTED_PROXY_HOPS: must be a whole number from 0 to 10"],
+    ["KAFKA_LINGER_MS", "-1", "KAFKA_LINGER_MS: must be a whole number of milliseconds from 0 (no wait) to 1000"],
+    ["KAFKA_LINGER_MS", "1001", "KAFKA_LINGER_MS: must be a whole number of milliseconds from 0 (no wait) to 1000"],
     ["AUTH_LOGIN_LIMIT_PER_ACCOUNT", "0", "AUTH_LOGIN_LIMIT_PER_ACCOUNT: must be a positive whole number"],
     ["AUTH_REGISTER_LIMIT_PER_ADDRESS", "ten", "AUTH_REGISTER_LIMIT_PER_ADDRESS: must be a positive whole number"],
   ])("rejects %s=%s naming the variable and what it allows", (name, value, message) => {

@@ -48,8 +48,8 @@ const baseEnv = {
   KAFKA_PARTITIONS: positiveInt("a positive whole number").default(3),
   KAFKA_PUBLISH_TIMEOUT_MS: positiveInt("a positive number of milliseconds").default(3_000),
   // 0: what arrives in one turn of the event loop goes in one produce request, with no wait; under
-  // load, what arrives while a request is in flight goes in the next. A linger of 2 ms cost a
-  // fifth of the events service's throughput (BENCHMARKS.md).
+  // load, what arrives while a request is in flight goes in the next. With clients in lock step, a
+  // linger of 2 ms started every cycle with 2 ms of waiting (BENCHMARKS.md).
   KAFKA_LINGER_MS: z.coerce.number({ error: LINGER }).int(LINGER).min(0, LINGER).max(1_000, LINGER).default(0),
   OUTBOX_RELAY: flag.default(true),
   // 64 MiB: a 100,000-movie list is about 15 MB.
