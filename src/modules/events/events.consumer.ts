@@ -104,7 +104,7 @@ export async function startEventsConsumer(options: EventsConsumerOptions): Promi
   // pair per event (that pair was most of the database's work and a sixth of this process's
   // under load). A throw redelivers the chunk: the actions that ran in it run again. Both are
   // prepared once with one array per column: a statement built per chunk, with six parameters
-  // per event, spent a fifth of this process's time in drizzle's query builder.
+  // per event, spent 13 % of this process's time in drizzle's query builder.
   const handledAmong = db
     .select({ id: handledEvents.eventId })
     .from(handledEvents)
