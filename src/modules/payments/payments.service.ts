@@ -2,15 +2,14 @@ import { and, eq, gt } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
 import { appendEvent } from "../../adapters/outbox/outbox.ts";
 import { newDomainEvent } from "../../contracts/domain-event.ts";
-import { collectPages, keysetPages, mapPages } from "../../adapters/db/keyset-pages.ts";
+import { collectPages, keysetPages } from "../../adapters/db/keyset-pages.ts";
 import { ByteBudget } from "../../adapters/list-cache/byte-budget.ts";
-import { listVersionReader } from "../../adapters/list-cache/list-version.ts";
-import { WholeListCache } from "../../adapters/list-cache/whole-list-cache.ts";
+import { RowsListCache } from "./rows-list-cache.ts";
 import type { SerializedList } from "../../contracts/serialized-list.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { UsersApi } from "../users/index.ts";
 import type { Payment, PaymentInput, PaymentsApi, UserRowsFilter } from "./payments.contract.ts";
-import { payments, paymentsListVersions } from "./payments.tables.ts";
+import { payments } from "./payments.tables.ts";
 import { whereUser } from "./user-rows-query.ts";
 import { requireUser } from "./require-user.ts";
 
@@ -22,22 +21,18 @@ function toPayment(row: PaymentRow): Payment {
 
 /** PaymentsApi over this process's database; users are asked of the users port. */
 export class PaymentsService implements PaymentsApi {
-  private readonly whole: WholeListCache<never>;
+  private readonly whole: RowsListCache;
 
   constructor(
     private readonly db: Database,
     private readonly users: UsersApi,
     budget = new ByteBudget(0),
   ) {
-    this.whole = new WholeListCache(budget, {
-      version: listVersionReader(db, paymentsListVersions, "payments"),
-      pages: () => mapPages(this.pages({}), (row) => JSON.stringify(row)),
-    });
+    this.whole = new RowsListCache(db, "payments", () => this.pages({}), budget);
   }
 
-  async wholeList(): Promise<SerializedList | undefined> {
-    const list = await this.whole.current();
-    return list && { version: list.version, parts: list.parts, values: [] };
+  wholeList(): Promise<SerializedList | undefined> {
+    return this.whole.current();
   }
 
   list(filter: UserRowsFilter): Promise<Payment[]> {

@@ -2,16 +2,15 @@ import { and, eq, gt } from "drizzle-orm";
 import type { Database } from "../../adapters/db/database.ts";
 import { appendEvent } from "../../adapters/outbox/outbox.ts";
 import { newDomainEvent } from "../../contracts/domain-event.ts";
-import { collectPages, keysetPages, mapPages } from "../../adapters/db/keyset-pages.ts";
+import { collectPages, keysetPages } from "../../adapters/db/keyset-pages.ts";
 import { ByteBudget } from "../../adapters/list-cache/byte-budget.ts";
-import { listVersionReader } from "../../adapters/list-cache/list-version.ts";
-import { WholeListCache } from "../../adapters/list-cache/whole-list-cache.ts";
+import { RowsListCache } from "./rows-list-cache.ts";
 import type { SerializedList } from "../../contracts/serialized-list.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { UsersApi } from "../users/index.ts";
 import type { UserRowsFilter } from "./payments.contract.ts";
 import type { Subscription, SubscriptionInput, SubscriptionsApi } from "./subscriptions.contract.ts";
-import { subscriptions, paymentsListVersions } from "./payments.tables.ts";
+import { subscriptions } from "./payments.tables.ts";
 import { whereUser } from "./user-rows-query.ts";
 import { requireUser } from "./require-user.ts";
 
@@ -29,22 +28,18 @@ function toSubscription(row: SubscriptionRow): Subscription {
 
 /** SubscriptionsApi over this process's database; users are asked of the users port. */
 export class SubscriptionsService implements SubscriptionsApi {
-  private readonly whole: WholeListCache<never>;
+  private readonly whole: RowsListCache;
 
   constructor(
     private readonly db: Database,
     private readonly users: UsersApi,
     budget = new ByteBudget(0),
   ) {
-    this.whole = new WholeListCache(budget, {
-      version: listVersionReader(db, paymentsListVersions, "subscriptions"),
-      pages: () => mapPages(this.pages({}), (row) => JSON.stringify(row)),
-    });
+    this.whole = new RowsListCache(db, "subscriptions", () => this.pages({}), budget);
   }
 
-  async wholeList(): Promise<SerializedList | undefined> {
-    const list = await this.whole.current();
-    return list && { version: list.version, parts: list.parts, values: [] };
+  wholeList(): Promise<SerializedList | undefined> {
+    return this.whole.current();
   }
 
   list(filter: UserRowsFilter): Promise<Subscription[]> {
