@@ -138,10 +138,7 @@ async function benchSize(count, withIds) {
     const replies = [];
     for (const [label, child, port] of servers) {
       const listUrl = `http://127.0.0.1:${port}${label.startsWith("reference") ? "/" : "/api/movies"}`;
-      const body = await replyBytes(listUrl);
-      if (label.startsWith("ours")) replies.push(body);
-      await measure({ url: listUrl }, listConnections, 2);
-      lines.push(row(label, await measure({ url: listUrl, timeout: 60 }, listConnections, seconds), peakRssMb(child.pid), body.byteLength ?? body));
+      await measureWholeList(label, child, listUrl, lines, replies);
       if (withIds && label.startsWith("ours (")) {
         // A client that keeps the list and revalidates it: If-None-Match with the ETag it got.
         const etag = (await fetch(listUrl)).headers.get("etag");
@@ -149,11 +146,7 @@ async function benchSize(count, withIds) {
         lines.push(row("ours, revalidated (If-None-Match, 304)", { ...r, non2xx: r.non2xx - r["3xx"] }, peakRssMb(child.pid), 0));
       }
     }
-    const identical = replies.length === 2 && Buffer.isBuffer(replies[0]) && replies[0].equals(replies[1]);
-    console.log(`\nGET /api/movies, whole list of ${count} movies x 3 genres, ${listConnections} connections, ${seconds} s per row (our two replies byte-identical: ${identical ? "yes" : "NO"})`);
-    console.log("| server | req/s | p50 ms | p99 ms | errors | peak RSS MB | reply bytes |");
-    console.log("|---|---:|---:|---:|---:|---:|---:|");
-    for (const line of lines) console.log(line);
+    printWholeLists(`GET /api/movies, whole list of ${count} movies x 3 genres`, lines, replies);
 
     if (withIds) {
       const idLines = [];
@@ -178,6 +171,23 @@ async function benchSize(count, withIds) {
   }
 }
 
+/** Measures one server's whole list after a warm-up: appends its table row to `lines`, and its reply to `replies` when it is ours. */
+async function measureWholeList(label, child, listUrl, lines, replies) {
+  const body = await replyBytes(listUrl);
+  if (label.startsWith("ours")) replies.push(body);
+  await measure({ url: listUrl }, listConnections, 2);
+  lines.push(row(label, await measure({ url: listUrl, timeout: 60 }, listConnections, seconds), peakRssMb(child.pid), body.byteLength ?? body));
+}
+
+/** Prints the whole-list table, saying whether our two replies (cached and streamed) are byte-identical. */
+function printWholeLists(title, lines, replies) {
+  const identical = replies.length === 2 && Buffer.isBuffer(replies[0]) && replies[0].equals(replies[1]);
+  console.log(`\n${title}, ${listConnections} connections, ${seconds} s per row (our two replies byte-identical: ${identical ? "yes" : "NO"})`);
+  console.log("| server | req/s | p50 ms | p99 ms | errors | peak RSS MB | reply bytes |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const line of lines) console.log(line);
+}
+
 async function benchPayments(count) {
   const name = "cinema_bench_payments";
   await onDatabase(serverUrl, `drop database if exists ${name} with (force)`);
@@ -196,17 +206,9 @@ async function benchPayments(count) {
     const lines = [];
     const replies = [];
     for (const [label, child, port] of servers) {
-      const listUrl = `http://127.0.0.1:${port}${label.startsWith("reference") ? "/payments" : "/api/payments"}`;
-      const body = await replyBytes(listUrl);
-      if (label.startsWith("ours")) replies.push(body);
-      await measure({ url: listUrl }, listConnections, 2);
-      lines.push(row(label, await measure({ url: listUrl, timeout: 60 }, listConnections, seconds), peakRssMb(child.pid), body.byteLength ?? body));
+      await measureWholeList(label, child, `http://127.0.0.1:${port}${label.startsWith("reference") ? "/payments" : "/api/payments"}`, lines, replies);
     }
-    const identical = replies.length === 2 && Buffer.isBuffer(replies[0]) && replies[0].equals(replies[1]);
-    console.log(`\nGET /api/payments, whole list of ${count} payments, ${listConnections} connections, ${seconds} s per row (our two replies byte-identical: ${identical ? "yes" : "NO"})`);
-    console.log("| server | req/s | p50 ms | p99 ms | errors | peak RSS MB | reply bytes |");
-    console.log("|---|---:|---:|---:|---:|---:|---:|");
-    for (const line of lines) console.log(line);
+    printWholeLists(`GET /api/payments, whole list of ${count} payments`, lines, replies);
   } finally {
     await stopChildren();
     children.length = 0;
