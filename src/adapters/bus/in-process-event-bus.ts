@@ -44,7 +44,9 @@ function sizeOf(key: string, value: string, headers: Record<string, string>): nu
 interface Group {
   /** Next offset to deliver, per topic and partition. */
   committed: Map<string, number[]>;
-  /** Where the next look for messages starts, over every topic's partitions in turn. */
+  /** Every topic's partitions, in the order they take turns. */
+  slots: (readonly [topic: string, partition: number])[];
+  /** The slot where the next look for messages starts. */
   turn: number;
   wake: () => void;
 }
@@ -98,7 +100,8 @@ export class InProcessEventBus implements EventBus {
     this.offsets.set(groupId, saved);
     for (const t of topics) if (!saved.has(t)) saved.set(t, new Array(PARTITIONS).fill(0));
     const committed = new Map(topics.map((t) => [t, saved.get(t)!]));
-    const group: Group = { committed, turn: 0, wake: () => wake() };
+    const slots = topics.flatMap((topic) => Array.from({ length: PARTITIONS }, (_, p) => [topic, p] as const));
+    const group: Group = { committed, slots, turn: 0, wake: () => wake() };
     this.groups.set(groupId, group);
     let running = true;
     const isCurrent = () => running && !this.closed;
@@ -159,7 +162,7 @@ export class InProcessEventBus implements EventBus {
    * turns, so that one that is always busy does not keep the others waiting.
    */
   private nextBatchFor(group: Group): BusMessage[] {
-    const slots = [...group.committed.keys()].flatMap((topic) => Array.from({ length: PARTITIONS }, (_, p) => [topic, p] as const));
+    const { slots } = group;
     for (let i = 0; i < slots.length; i++) {
       const slot = (group.turn + i) % slots.length;
       const [topic, p] = slots[slot]!;

@@ -229,20 +229,17 @@ export class KafkaEventBus implements EventBus {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const { topic, partition } = batch;
-        const fetched = new Map<BusMessage, string>();
-        const messages = batch.messages.map((message) => {
+        const messages = batch.messages.map((message): BusMessage => {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = value.toString();
-          const read: BusMessage = { topic, partition, offset: Number(message.offset), key: message.key?.toString() ?? "", value: message.value?.toString() ?? "", headers };
-          fetched.set(read, message.offset);
-          return read;
+          return { topic, partition, offset: Number(message.offset), key: message.key?.toString() ?? "", value: message.value?.toString() ?? "", headers };
         });
         await handler({
           messages,
           handled: async (message) => {
-            // kafkajs's own offset string: resolving the batch's last message also moves past any
-            // control record after it, which it filtered out and the handler never sees.
-            resolveOffset(fetched.get(message) ?? String(message.offset));
+            // Resolving the batch's last message also moves past any control record after it,
+            // which kafkajs filtered out and the handler never sees.
+            resolveOffset(String(message.offset));
             await heartbeat();
           },
           isCurrent: () => isRunning() && !isStale(),
