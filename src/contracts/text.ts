@@ -15,6 +15,17 @@ export const STORABLE_PATTERN = new RegExp(`^${CHAR}*$`);
 /** The same, with at least one character that is not whitespace. */
 export const FILLED_PATTERN = new RegExp(`^${CHAR}*${VISIBLE}${CHAR}*$`);
 
+/**
+ * The pattern to publish for a trimmed field whose trimmed value must match `checked` (anchored
+ * with ^ and $): the server checks after trimming, so what the client may send also has the
+ * whitespace trim removes around it. Publishing `checked` alone would promise a refusal of
+ * " john" that the server never gives.
+ */
+export function trimmedPattern(checked: RegExp): string {
+  const core = /^\^(.*)\$$/s.exec(checked.source)?.[1];
+  if (core === undefined) throw new Error(`trimmedPattern needs a pattern anchored with ^ and $: ${checked.source}`);
+  return `^[${SPACE}]*(?:${core})[${SPACE}]*$`;
+}
 
 export interface TextOptions {
   /** Whether the empty string (or only whitespace) is a value; when not, the text is trimmed. */

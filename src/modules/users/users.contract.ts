@@ -1,19 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
 import type { Page } from "../../contracts/pagination.ts";
-import { text } from "../../contracts/text.ts";
+import { text, trimmedPattern } from "../../contracts/text.ts";
 
 const USERNAME = /^[\p{L}\p{N}._-]+$/u;
 
-// The pattern is stricter than text()'s, so it is the one published.
+// The pattern is stricter than text()'s, so it is the one published (with the whitespace that is trimmed).
 const username = text(64, { blank: false })
   .regex(USERNAME, "may hold only letters, digits, '.', '_' and '-'")
-  .openapi({ pattern: USERNAME.source });
+  .openapi({ pattern: trimmedPattern(USERNAME) });
 
 // Published with the pattern the server checks (zod's), so what a generator draws from it is accepted.
 const email = text(254, { blank: false })
   .pipe(z.email())
-  .openapi({ pattern: z.regexes.email.source, format: "email" });
+  .openapi({ pattern: trimmedPattern(z.regexes.email), format: "email" });
 
 export const UserInput = z
   .object({ username, email }, { error: "must be a JSON object" })
