@@ -42,6 +42,10 @@ function startAllInOne() {
   const ports = {};
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`all-in-one exited with ${code} before listening`)));
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`all-in-one did not listen on every port within 120 s (listening: ${JSON.stringify(ports)})`));
+    }, 120_000);
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
       let entry;
@@ -52,7 +56,10 @@ function startAllInOne() {
       }
       if (entry.msg === "listening") ports[entry.service] = entry.port;
       // The gateway is the last to be built; every listener logs before the role is up.
-      if (entry.msg === "listening" && ports.gateway && ports.admin && Object.keys(ports).length >= 8) resolve({ child, ports });
+      if (entry.msg === "listening" && ports.gateway && ports.admin && Object.keys(ports).length >= 8) {
+        clearTimeout(deadline);
+        resolve({ child, ports });
+      }
     });
   });
 }
@@ -70,8 +77,64 @@ function printable(line, listener) {
   return line.length > 400 ? `${line.slice(0, 400)} [... ${line.length} characters]` : line;
 }
 
+// A run that outlives this is stopped and counted as failed: a hung request or a hung generator
+// must end CI with its output, not hold it until CI's own limit cuts everything off.
+const deadlineSeconds = Number(maxTime) * 2 + 120;
+
+/** Runs schemathesis on one listener, printing its lines as they come; resolves with its exit code, or "timeout". */
+function fuzz(name, port) {
+  const args = [
+    "--config-file",
+    "scripts/schemathesis.toml",
+    "run",
+    `http://127.0.0.1:${port}/openapi.json`,
+    // Every check is on by default; scripts/schemathesis.toml turns one off per operation, with
+    // its reason (a `--checks all` here would override that).
+    "--max-examples",
+    maxExamples,
+    "--max-time",
+    maxTime,
+    // A reply slower than this is a failure of its own, not a wait.
+    "--request-timeout",
+    "20",
+    // One worker: Python 3.11's ast module fails ("recursion depth mismatch") under threads.
+    "--workers",
+    "1",
+    "--seed",
+    "1",
+    "--suppress-health-check",
+    "too_slow",
+  ];
+  const run = spawn(st, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" } });
+  running = run;
+  for (const stream of [run.stdout, run.stderr]) createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${printable(line, name)}\n`));
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    process.stdout.write(`\nschemathesis on ${name} still running after ${deadlineSeconds} s: stopped\n`);
+    run.kill("SIGKILL");
+  }, deadlineSeconds * 1000);
+  return new Promise((resolve) =>
+    run.once("close", (code) => {
+      clearTimeout(deadline);
+      resolve(timedOut ? "timeout" : code);
+    }),
+  );
+}
+
+/** The schemathesis run under way, stopped with the bundle when this script is stopped. */
+let running;
+let stopping = false;
 const { child, ports } = await startAllInOne();
-const stop = () => child.kill("SIGTERM");
+// Its stderr is this script's; a stop nobody asked for is named here, before the runs that follow fail to connect.
+child.once("exit", (code, signal) => {
+  if (!stopping) process.stdout.write(`\nthe all-in-one bundle exited during the runs (${signal ?? `code ${code}`})\n`);
+});
+const stop = () => {
+  stopping = true;
+  running?.kill("SIGKILL");
+  child.kill("SIGTERM");
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 const failed = [];
@@ -80,31 +143,8 @@ try {
     // The admin listener is no public API: it publishes no OpenAPI document.
     if (name === "admin" || (only && !only.includes(name))) continue;
     process.stdout.write(`\n== schemathesis: ${name} (127.0.0.1:${port}/openapi.json), every check\n`);
-    const result = spawnSync(
-      st,
-      [
-        "--config-file",
-        "scripts/schemathesis.toml",
-        "run",
-        `http://127.0.0.1:${port}/openapi.json`,
-        // Every check is on by default; scripts/schemathesis.toml turns one off per operation, with
-        // its reason (a `--checks all` here would override that).
-        "--max-examples",
-        maxExamples,
-        "--max-time",
-        maxTime,
-        // One worker: Python 3.11's ast module fails ("recursion depth mismatch") under threads.
-        "--workers",
-        "1",
-        "--seed",
-        "1",
-        "--suppress-health-check",
-        "too_slow",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" }, maxBuffer: 256 * 1024 * 1024 },
-    );
-    for (const line of `${result.stdout}${result.stderr}`.split("\n")) process.stdout.write(`${printable(line, name)}\n`);
-    if (result.status !== 0) failed.push(name);
+    const outcome = await fuzz(name, port);
+    if (outcome !== 0) failed.push(outcome === "timeout" ? `${name} (stopped after ${deadlineSeconds} s)` : name);
   }
 } finally {
   stop();
