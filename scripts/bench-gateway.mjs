@@ -3,7 +3,8 @@
 // proxy written here (the floor), through our gateway, and through Debian's nginx as a reference
 // reverse proxy (when installed: apt-get install nginx-light; this script installs nothing). For
 // each proxy, its process's CPU per request (from /proc) and the ratio to the floor. Each server is its own OS
-// process started from the bundles; the load comes from autocannon in this process.
+// process started from the bundles; the load comes from wrk (1 thread) when installed (apt-get
+// install wrk), else from autocannon in this process, which then takes CPU from what it measures.
 //
 //   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=5 BENCH_CONNECTIONS=50 by default)
 import { spawn, spawnSync } from "node:child_process";
@@ -12,13 +13,14 @@ import { SignJWT } from "jose";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { children, freePort, measure, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
+import { children, freePort, measure, measureWithWrk, startBundle, stopChildren, waitFor, wrkInstalled } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 // Long enough for a freshly started proxy's JIT and heap to settle: 2 s left the first row measured
 // of a process up to a third slower than the same process a minute later.
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const drive = wrkInstalled ? measureWithWrk : measure;
 const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-bench-"));
 const BENCH_SECRET = randomBytes(32).toString("base64url");
 
@@ -123,9 +125,9 @@ async function compare(title, upstreamPort) {
   }
   const rows = [];
   for (const [name, url, proxy, headers] of targets) {
-    await measure({ url, headers }, connections, warmupSeconds); // not counted
+    await drive({ url, headers }, connections, warmupSeconds); // not counted
     const before = proxy ? cpuMs(proxy.pid) : 0;
-    const result = await measure({ url, headers }, connections, seconds);
+    const result = await drive({ url, headers }, connections, seconds);
     // No request finished (a starved machine): no CPU per request to speak of.
     const cpu = proxy && result.requests.total > 0 ? (cpuMs(proxy.pid) - before) / result.requests.total : undefined;
     rows.push({ name, result, cpu });
@@ -154,7 +156,7 @@ async function main() {
     });
   }
   const body = await (await fetch(`${monolith}/api/movies`)).text();
-  console.log(`GET /api/movies: ${Buffer.byteLength(body)} bytes (50 movies); ${connections} connections, ${seconds} s per row; ${new Date().toISOString()}`);
+  console.log(`GET /api/movies: ${Buffer.byteLength(body)} bytes (50 movies); ${connections} connections (${wrkInstalled ? "wrk, 1 thread" : "autocannon"}), ${seconds} s per row; ${new Date().toISOString()}`);
   await compare("Upstream: the monolith bundle (embedded PGlite)", monolithPort);
   await startStaticUpstream(staticPort, body);
   await compare("Upstream: a static node:http server with the same body (isolates the proxy's own cost)", staticPort);

@@ -1,6 +1,9 @@
-// What the benchmark scripts share: free ports, bundles as child processes, autocannon runs, a table.
-import { spawn } from "node:child_process";
+// What the benchmark scripts share: free ports, bundles as child processes, autocannon and wrk runs, a table.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import autocannon from "autocannon";
 
 export const children = [];
@@ -39,6 +42,50 @@ export async function startBundle(role, port, env, healthPath = "/health") {
 export function measure(options, connections, duration) {
   return new Promise((resolve, reject) => {
     autocannon({ connections, duration, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** Whether wrk (Debian's package) is installed: a load generator in C that leaves the machine's cores to what is measured. */
+export const wrkInstalled = spawnSync("wrk", ["--version"]).error === undefined;
+
+// wrk sends the request these describe, and prints its figures as one JSON line when done (latencies in µs).
+const WRK_SCRIPT = `
+wrk.method = os.getenv("WRK_METHOD")
+local body = os.getenv("WRK_BODY")
+if body ~= "" then wrk.body = body end
+for name, value in string.gmatch(os.getenv("WRK_HEADERS"), "([^:\\n]+): ([^\\n]*)") do wrk.headers[name] = value end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests":%d,"us":%d,"p50":%d,"p99":%d,"errors":%d,"non2xx":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+`;
+let wrkScript;
+
+/**
+ * One wrk run (1 thread), with the result in autocannon's shape (requests.average and total,
+ * latency.p50 and p99 in ms, errors, non2xx). Options: url, and optionally method, body, headers.
+ */
+export function measureWithWrk(options, connections, duration) {
+  if (!wrkScript) {
+    wrkScript = join(mkdtempSync(join(tmpdir(), "bench-wrk-")), "request.lua");
+    writeFileSync(wrkScript, WRK_SCRIPT);
+  }
+  const headers = Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}\n`).join("");
+  const env = { ...process.env, WRK_METHOD: options.method ?? "GET", WRK_BODY: options.body ?? "", WRK_HEADERS: headers };
+  return new Promise((resolve, reject) => {
+    const child = spawn("wrk", ["-t1", `-c${connections}`, `-d${duration}s`, "-s", wrkScript, options.url], { env, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (code !== 0 || !line) return reject(new Error(`wrk exited with ${code}: ${out}`));
+      const r = JSON.parse(line);
+      const ms = (us) => Math.round(us / 100) / 10;
+      resolve({ requests: { average: r.requests / (r.us / 1e6), total: r.requests }, latency: { p50: ms(r.p50), p99: ms(r.p99) }, errors: r.errors, non2xx: r.non2xx });
+    });
   });
 }
 
