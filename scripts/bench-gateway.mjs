@@ -6,7 +6,7 @@
 // process started from the bundles; the load comes from wrk (1 thread) when installed (apt-get
 // install wrk), else from autocannon in this process, which then takes CPU from what it measures.
 //
-//   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=5 BENCH_CONNECTIONS=50 by default)
+//   npm run bench:gateway            (BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=15 BENCH_CONNECTIONS=50 by default)
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
@@ -17,8 +17,10 @@ import { children, freePort, measure, measureWithWrk, startBundle, stopChildren,
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 // Long enough for a freshly started proxy's JIT and heap to settle: 2 s left the first row measured
-// of a process up to a third slower than the same process a minute later.
-const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+// of a process up to a third slower than the same process a minute later, and at wrk's rates 5 s
+// left the gateway's first row at 0.117 to 0.130 ms of CPU per request where its second row, on the
+// same process, took 0.108 to 0.110 (with 15 s: 0.110 and 0.116, the bearer-token row now the dearer).
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const drive = wrkInstalled ? measureWithWrk : measure;
 const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-bench-"));
