@@ -9,9 +9,9 @@
 //   FUZZ_MAX_EXAMPLES=200 FUZZ_MAX_TIME=120 npm run test:fuzz
 //   FUZZ_ONLY=monolith,gateway npm run test:fuzz
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 const VERSION = "4.32.5";
@@ -80,12 +80,17 @@ function printable(line, listener) {
 // A run that outlives this is stopped and counted as failed: a hung request or a hung generator
 // must end CI with its output, not hold it until CI's own limit cuts everything off.
 const deadlineSeconds = Number(maxTime) * 2 + 120;
+// schemathesis keeps a crash cache (.schemathesis/) in its working directory and replays it first:
+// it runs in a directory of its own per fuzz run, so the clone stays clean and every run starts
+// from the same place.
+const config = resolve("scripts/schemathesis.toml");
+const workDir = mkdtempSync(join(tmpdir(), "cinemaabyss-fuzz-"));
 
 /** Runs schemathesis on one listener, printing its lines as they come; resolves with its exit code, or "timeout". */
 function fuzz(name, port) {
   const args = [
     "--config-file",
-    "scripts/schemathesis.toml",
+    config,
     "run",
     `http://127.0.0.1:${port}/openapi.json`,
     // Every check is on by default; scripts/schemathesis.toml turns one off per operation, with
@@ -105,7 +110,7 @@ function fuzz(name, port) {
     "--suppress-health-check",
     "too_slow",
   ];
-  const run = spawn(st, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" } });
+  const run = spawn(st, args, { cwd: workDir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" } });
   running = run;
   for (const stream of [run.stdout, run.stderr]) createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${printable(line, name)}\n`));
   let timedOut = false;
@@ -148,6 +153,7 @@ try {
   }
 } finally {
   stop();
+  rmSync(workDir, { recursive: true, force: true });
 }
 if (failed.length > 0) {
   process.stderr.write(`\nschemathesis found failures on: ${failed.join(", ")}\n`);
