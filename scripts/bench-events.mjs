@@ -21,7 +21,7 @@
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { Kafka, logLevel } from "kafkajs";
-import { children, freePort, measure, measureWithWrk, printTable, stopChildren, waitFor, wrkInstalled } from "./bench-support.mjs";
+import { children, drive, freePort, loadGenerator, printTable, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -33,7 +33,6 @@ if (!process.env.KAFKA_BROKERS) {
 }
 
 const body = JSON.stringify({ movie_id: 42, title: "Inception", action: "viewed", user_id: 7, rating: 8.5, genres: ["Sci-Fi", "Action"] });
-const drive = wrkInstalled ? measureWithWrk : measure;
 const request = (port) => ({ url: `http://127.0.0.1:${port}/api/events/movie`, method: "POST", body, headers: { "content-type": "application/json" } });
 
 /** kafkajs alone: `connections` loops each sending one message and waiting for acks=all; autocannon-shaped result. */
@@ -223,7 +222,7 @@ async function main() {
     await admin.disconnect();
   }
   rows.push({ name: "kafkajs alone, no HTTP, one message per send (reference)", result: await kafkajsAlone() });
-  printTable(`POST /api/events/movie, ${connections} connections (${wrkInstalled ? "wrk, 1 thread" : "autocannon"}), ${seconds} s per row, ${new Date().toISOString()}, load average ${loadAtStart} at the start, ${load()} at the end`, rows);
+  printTable(`POST /api/events/movie, ${connections} connections (${loadGenerator}), ${seconds} s per row, ${new Date().toISOString()}, load average ${loadAtStart} at the start, ${load()} at the end`, rows);
   console.log("\n| Kafka row | events its consumer group had not handled when the window closed | caught up after |");
   console.log("|---|---:|---:|");
   for (const line of lags) console.log(line);

@@ -13,7 +13,7 @@ import { SignJWT } from "jose";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { children, freePort, measure, measureWithWrk, startBundle, stopChildren, waitFor, wrkInstalled } from "./bench-support.mjs";
+import { children, drive, freePort, loadGenerator, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 // Long enough for a freshly started proxy's JIT and heap to settle: 2 s left the first row measured
@@ -22,7 +22,6 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 // same process, took 0.108 to 0.110 (with 15 s: 0.110 and 0.116, the bearer-token row now the dearer).
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const drive = wrkInstalled ? measureWithWrk : measure;
 const scratch = mkdtempSync(join(tmpdir(), "cinemaabyss-bench-"));
 const BENCH_SECRET = randomBytes(32).toString("base64url");
 
@@ -158,7 +157,7 @@ async function main() {
     });
   }
   const body = await (await fetch(`${monolith}/api/movies`)).text();
-  console.log(`GET /api/movies: ${Buffer.byteLength(body)} bytes (50 movies); ${connections} connections (${wrkInstalled ? "wrk, 1 thread" : "autocannon"}), ${seconds} s per row; ${new Date().toISOString()}`);
+  console.log(`GET /api/movies: ${Buffer.byteLength(body)} bytes (50 movies); ${connections} connections (${loadGenerator}), ${seconds} s per row; ${new Date().toISOString()}`);
   await compare("Upstream: the monolith bundle (embedded PGlite)", monolithPort);
   await startStaticUpstream(staticPort, body);
   await compare("Upstream: a static node:http server with the same body (isolates the proxy's own cost)", staticPort);

@@ -1,6 +1,6 @@
 // What the benchmark scripts share: free ports, bundles as child processes, autocannon and wrk runs, a table.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,7 +69,9 @@ let wrkScript;
  */
 export function measureWithWrk(options, connections, duration) {
   if (!wrkScript) {
-    wrkScript = join(mkdtempSync(join(tmpdir(), "bench-wrk-")), "request.lua");
+    const dir = mkdtempSync(join(tmpdir(), "bench-wrk-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    wrkScript = join(dir, "request.lua");
     writeFileSync(wrkScript, WRK_SCRIPT);
   }
   const headers = Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}\n`).join("");
@@ -88,6 +90,11 @@ export function measureWithWrk(options, connections, duration) {
     });
   });
 }
+
+/** The load generator of the benchmarks that take one URL and request: wrk when installed, else autocannon. */
+export const drive = wrkInstalled ? measureWithWrk : measure;
+/** How `drive` drives the load, for a table's title. */
+export const loadGenerator = wrkInstalled ? "wrk, 1 thread" : "autocannon";
 
 /** Prints rows of {name, result} as a Markdown table, each row's throughput against the first's. */
 export function printTable(title, rows) {
