@@ -84,7 +84,6 @@ const deadlineSeconds = Number(maxTime) * 2 + 120;
 // it runs in a directory of its own per fuzz run, so the clone stays clean and every run starts
 // from the same place.
 const config = resolve("scripts/schemathesis.toml");
-const workDir = mkdtempSync(join(tmpdir(), "cinemaabyss-fuzz-"));
 
 /** Runs schemathesis on one listener, printing its lines as they come; resolves with its exit code, or "timeout". */
 function fuzz(name, port) {
@@ -143,6 +142,7 @@ const stop = () => {
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 const failed = [];
+const workDir = mkdtempSync(join(tmpdir(), "cinemaabyss-fuzz-"));
 try {
   for (const [name, port] of Object.entries(ports)) {
     // The admin listener is no public API: it publishes no OpenAPI document.
