@@ -239,9 +239,11 @@ export class RolloutController {
   /** GET /admin/routes/{name}/rollout. */
   async report(route: string) {
     await this.loaded();
-    const definition = this.registry.list().find((x) => x.name === route);
-    if (!definition) throw AppError.notFound(`route '${route}' not found; routes: ${this.registry.list().map((r) => r.name).join(", ")}`);
+    if (!this.registry.list().some((x) => x.name === route)) throw AppError.notFound(`route '${route}' not found; routes: ${this.registry.list().map((r) => r.name).join(", ")}`);
     await this.sync();
+    // Read after the sync, never before: a tick may apply a newer record while the sync awaits, and
+    // the route table replaces its definitions on every change, so an earlier one would be stale.
+    const definition = this.registry.list().find((x) => x.name === route)!;
     const r = this.records.get(route)?.record ?? idleRecord(route);
     return {
       state: r.state,
