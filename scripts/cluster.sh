@@ -3,6 +3,7 @@
 # chart's deployment tests. Binaries come from scripts/cluster/binaries.sh (Go module proxy, cached),
 # images from scripts/images.sh (debootstrap + the project's Dockerfile, cached).
 #
+#   scripts/cluster.sh prepare  the Debian packages, binaries and images `up` needs (built once, cached)
 #   scripts/cluster.sh up       etcd, kube-apiserver (127.0.0.1:16443), containerd, kubelet,
 #                               controller-manager, scheduler, kube-proxy, CoreDNS; images imported
 #   scripts/cluster.sh deploy   Istio CRDs, hostPath volumes, `helm install --wait` of the chart
@@ -374,6 +375,7 @@ report_failure() {
 }
 
 case "${1:-}" in
+  prepare) prerequisites; phase "prepare: binaries" binaries; phase "prepare: images" images ;;
   up) mkdir -p "$CLUSTER_RUN"; ls /run/netns 2>/dev/null > "$CLUSTER_RUN/netns.before" || true; up ;;
   deploy) deploy ;;
   test) full_test ;;
