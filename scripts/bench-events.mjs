@@ -21,7 +21,7 @@
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { Kafka, logLevel } from "kafkajs";
-import { children, drive, freePort, loadGenerator, printTable, stopChildren, waitFor } from "./bench-support.mjs";
+import { children, drive, freePort, loadGenerator, printTable, stopChild, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -80,8 +80,7 @@ async function startEvents(dist, env) {
   });
   children.push(child);
   await waitFor(`http://127.0.0.1:${port}/api/events/health`);
-  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM"))));
-  return { port, stop };
+  return { port, stop: () => stopChild(child) };
 }
 
 /**
@@ -159,7 +158,7 @@ async function startFloor() {
   });
   children.push(child);
   await waitFor(`http://127.0.0.1:${port}/`);
-  return { port, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM")))) };
+  return { port, stop: () => stopChild(child) };
 }
 
 async function main() {

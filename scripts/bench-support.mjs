@@ -107,9 +107,15 @@ export function printTable(title, rows) {
   }
 }
 
+/**
+ * Stops one child and resolves once it has exited. A child already gone resolves at once: one that a
+ * signal stopped has a signalCode and no exitCode, and its "exit" has already fired.
+ */
+export function stopChild(child) {
+  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM"))));
+}
+
 /** Stops every child started here and waits for each to exit. */
 export function stopChildren() {
-  return Promise.all(
-    children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM"))))),
-  );
+  return Promise.all(children.map(stopChild));
 }
