@@ -213,7 +213,7 @@ export class RolloutController {
 
   private async mutate(route: string, change: (r: RolloutRecord) => Transition | undefined): Promise<RolloutRecord> {
     await this.loaded();
-    if (!this.registry.list().some((x) => x.name === route)) throw AppError.notFound(`route '${route}' not found; routes: ${this.registry.list().map((r) => r.name).join(", ")}`);
+    this.routeNamed(route);
     for (let attempt = 0; attempt < 5; attempt++) {
       await this.sync();
       const stored = this.records.get(route) ?? { record: idleRecord(route), version: 0 };
@@ -228,6 +228,13 @@ export class RolloutController {
     await this.mutate(route.name, (r) => transitions.manualWeight(r, route.percent, route.gradual, by));
   }
 
+  /** The route's current definition; NOT_FOUND, naming the known routes, for an unknown name. */
+  private routeNamed(route: string): RouteDefinition {
+    const definition = this.registry.list().find((x) => x.name === route);
+    if (!definition) throw AppError.notFound(`route '${route}' not found; routes: ${this.registry.list().map((r) => r.name).join(", ")}`);
+    return definition;
+  }
+
   /** Whether a rollout (running or finished) holds this route's weight. */
   holdsWeight(route: string): boolean {
     const r = this.records.get(route)?.record;
@@ -239,11 +246,10 @@ export class RolloutController {
   /** GET /admin/routes/{name}/rollout. */
   async report(route: string) {
     await this.loaded();
-    if (!this.registry.list().some((x) => x.name === route)) throw AppError.notFound(`route '${route}' not found; routes: ${this.registry.list().map((r) => r.name).join(", ")}`);
     await this.sync();
     // Read after the sync, never before: a tick may apply a newer record while the sync awaits, and
     // the route table replaces its definitions on every change, so an earlier one would be stale.
-    const definition = this.registry.list().find((x) => x.name === route)!;
+    const definition = this.routeNamed(route);
     const r = this.records.get(route)?.record ?? idleRecord(route);
     return {
       state: r.state,
@@ -285,7 +291,7 @@ export class RolloutController {
   /** GET /admin/routes/{name}/diff: every replica's counters merged. */
   async diff(route: string) {
     await this.loaded();
-    if (!this.registry.list().some((x) => x.name === route)) throw AppError.notFound(`route '${route}' not found`);
+    this.routeNamed(route);
     await this.flush();
     const all = await this.store.loadDiffs(route);
     const stored = this.records.get(route)?.record;
