@@ -347,7 +347,7 @@ full_test() {
   : > "$PHASE_TIMES_FILE"
   local started=$SECONDS
   [ -d "$CLUSTER_RUN" ] && down
-  trap 'rc=$?; [ $rc -ne 0 ] && report_failure; down; print_times; exit $rc' EXIT
+  trap 'rc=$?; [ $rc -ne 0 ] && report_state; down; print_times; exit $rc' EXIT
   trap 'exit 130' INT TERM
   mkdir -p "$CLUSTER_RUN"
   ls /run/netns 2>/dev/null > "$CLUSTER_RUN/netns.before" || true
@@ -362,20 +362,18 @@ print_times() {
   awk '{ t = $NF; $NF = ""; printf "%5ss  %s\n", t, $0 }' "$PHASE_TIMES_FILE"
 }
 
-# On failure: what the daemons and the pods said, before everything is removed. The summary of
-# the pods comes last: a CI log is often read from its tail, and the pod logs above it are long.
-report_failure() {
-  log "failure: state of the cluster before teardown"
+# What the daemons and the pods say (on failure, before everything is removed; or on demand). The
+# pods come last, one line each: a CI log is often read from its tail, and the pod logs are long.
+report_state() {
+  log "state of the cluster"
   local f
   for f in kubelet containerd kube-apiserver; do [ -f "$CLUSTER_RUN/logs/$f.log" ] && { echo "--- $f"; grep -iE 'error|fail' "$CLUSTER_RUN/logs/$f.log" | tail -10; }; done
   for f in "$CLUSTER_RUN"/podlogs/*/*/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -15 "$f"; }; done 2>/dev/null | tail -150
   alive kube-apiserver || return 0
   echo "--- events (newest last)"
   kubectl get events -A --sort-by=.lastTimestamp 2>&1 | tail -30
-  echo "--- containers: ready, waiting reason, last termination"
-  kubectl get pods -A -o custom-columns='POD:.metadata.name,READY:.status.containerStatuses[*].ready,WAITING:.status.containerStatuses[*].state.waiting.reason,LAST:.status.containerStatuses[*].lastState.terminated.reason,EXIT:.status.containerStatuses[*].lastState.terminated.exitCode,RESTARTS:.status.containerStatuses[*].restartCount' 2>&1 | head -40
-  echo "--- pods"
-  kubectl get pods -A -o wide 2>&1 | head -40
+  echo "--- pods: phase, and each container's readiness, waiting reason and last termination"
+  kubectl get pods -A -o custom-columns='POD:.metadata.name,PHASE:.status.phase,READY:.status.containerStatuses[*].ready,WAITING:.status.containerStatuses[*].state.waiting.reason,LAST:.status.containerStatuses[*].lastState.terminated.reason,EXIT:.status.containerStatuses[*].lastState.terminated.exitCode,RESTARTS:.status.containerStatuses[*].restartCount' 2>&1 | head -40
 }
 
 case "${1:-}" in
@@ -384,7 +382,7 @@ case "${1:-}" in
   deploy) deploy ;;
   test) full_test ;;
   checks) cluster_test ;;
-  report) report_failure ;;
+  report) report_state ;;
   down) down ;;
   env) echo "export KUBECONFIG=$KUBECONFIG"; echo "# helm: $BIN_DIR/helm $(helm_values)" ;;
   *) die "usage: $0 prepare|up|deploy|test|checks|report|down|env" ;;
