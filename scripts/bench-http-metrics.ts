@@ -1,16 +1,22 @@
-// The HTTP server histogram's own cost per request: one Hono app with the route-template timing
-// middleware and one without, same routes, requests through app.fetch in this process (no sockets),
+// The HTTP server histogram's own cost per request: two Hono apps with the same timing middleware,
+// one of which records into the route-template histogram, same routes, requests through app.fetch in this process (no sockets),
 // interleaved rounds so both see the same machine load. Run: npm run bench:http-metrics
 import { Hono } from "hono";
 import { Registry } from "prom-client";
+import type { AppEnv } from "../src/adapters/http-server/app-env.ts";
 import { HttpServerMetrics } from "../src/adapters/metrics/http-server-metrics.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 
 function app(timed: boolean) {
-  const a = new Hono();
-  if (timed) a.use(new HttpServerMetrics(new Registry()).middleware("movies"));
+  const a = new Hono<AppEnv>();
+  const record = timed ? new HttpServerMetrics(new Registry()).recorder("movies") : undefined;
+  a.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    record?.(c, (performance.now() - started) / 1000);
+  });
   a.get("/api/movies/:id", (c) => c.json({ id: c.req.param("id") }));
   a.get("/api/movies", (c) => c.json([]));
   return a;

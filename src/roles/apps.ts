@@ -24,8 +24,9 @@ function appOf(platform: Platform, modules: readonly ModuleDescriptor[], title: 
   const healthPaths = ["/health", ...modules.map((m) => m.healthPath)].filter((path) => !answered.has(path));
   const app = createApp(platform.log, {
     identity: requestIdentity(platform.config),
-    timing: platform.metrics.http.middleware(service),
+    timing: platform.metrics.http.recorder(service),
     streamedBodyPaths: modules.flatMap((m) => m.streamedBodyPaths ?? []),
+    asyncContext: modules.some((m) => m.asyncRequestContext !== false),
   })
     .route("/", probes(platform))
     .route("/", healthRoutes(healthPaths, () => platform.database.ping()));

@@ -1,19 +1,14 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Hono } from "hono";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { apiDocs } from "./api-docs.ts";
-import { bodyLimit } from "./body-limit.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorReply } from "./error-handler.ts";
-import { legacyJsonBody } from "./legacy-json-body.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
-import { authenticate, requestContext, type RequestIdentity } from "../request-context/request-context.ts";
-import { requestLog } from "./request-log.ts";
-import { assignRequestId } from "./request-id.ts";
+import type { RequestIdentity } from "../request-context/request-context.ts";
+import { requestPipeline, type RequestPipelineOptions } from "./request-pipeline.ts";
 import { validationMessage } from "../../contracts/validation-message.ts";
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 // Query, path and header validation failures become the same 400 envelope as a bad body.
 const rejectInvalidRequest: Hook<unknown, AppEnv, string, void> = (result) => {
@@ -22,12 +17,7 @@ const rejectInvalidRequest: Hook<unknown, AppEnv, string, void> = (result) => {
   }
 };
 
-export interface BaseOptions {
-  /** The HTTP server histogram's middleware. */
-  timing?: MiddlewareHandler<AppEnv>;
-  /** Verifies the caller's bearer token and closes the routes the switch closes. */
-  identity?: RequestIdentity;
-}
+export type BaseOptions = Omit<RequestPipelineOptions, "log" | "bodies">;
 
 /** A router for one module's routes; its OpenAPI entries merge into the app that mounts it. */
 export function createRouter(): OpenAPIHono<AppEnv> {
@@ -35,16 +25,12 @@ export function createRouter(): OpenAPIHono<AppEnv> {
 }
 
 /**
- * Request id, access log and the one error envelope: what every HTTP app of ours starts with.
- * `timing` (the HTTP server histogram) goes first, so it sees the status the error handler chose.
- * With an identity, the caller's bearer token is verified here too (every role verifies it itself).
+ * Request id, access log and the one error envelope (see requestPipeline): what every HTTP app of
+ * ours starts with. With an identity, the caller's bearer token is verified here too (every role
+ * verifies it itself).
  */
-export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, options: BaseOptions = {}): A {
-  if (options.timing) app.use(options.timing);
-  app.use(assignRequestId());
-  app.use(requestContext());
-  app.use(requestLog(log));
-  if (options.identity) app.use(authenticate(options.identity));
+export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, options: BaseOptions & Pick<RequestPipelineOptions, "bodies"> = {}): A {
+  app.use(requestPipeline({ log, ...options }));
   app.onError((error, c) => errorReply(error, c, log));
   app.notFound((c) => errorReply(AppError.notFound(`no route for ${c.req.method} ${c.req.path}`), c, log));
   return app;
@@ -56,19 +42,8 @@ export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, 
  * stream and bound the body.
  */
 export function createApp(log: Logger, options: BaseOptions & { identity: RequestIdentity; streamedBodyPaths?: readonly string[] }): OpenAPIHono<AppEnv> {
-  const app = withBaseMiddleware(createRouter(), log, options);
-  const streamedBodyPaths = options.streamedBodyPaths ?? [];
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE", `body: larger than ${MAX_BODY_BYTES} bytes`);
-    },
-  });
-  const legacy = legacyJsonBody();
-  const streamed = (path: string) => streamedBodyPaths.some((prefix) => path.startsWith(prefix));
-  app.use((c, next) => (streamed(c.req.path) ? next() : limit(c, next)));
-  app.use((c, next) => (streamed(c.req.path) ? next() : legacy(c, next)));
-  return app;
+  const { streamedBodyPaths, ...base } = options;
+  return withBaseMiddleware(createRouter(), log, { ...base, bodies: { streamedPaths: streamedBodyPaths ?? [] } });
 }
 
 /** Adds /openapi.json and /docs for what the app serves, then 405 for every known path's other methods. */

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "./app-env.ts";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -9,14 +9,11 @@ const LEGACY_TYPES = /^(application\/x-www-form-urlencoded|text\/plain)\b/i;
  * rely on it (`curl -d '{...}'` sends form encoding). Such bodies are relabelled as JSON so the
  * routes' schemas validate them; any other declared type still gets 415.
  */
-export function legacyJsonBody(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const type = c.req.header("content-type");
-    if (BODY_METHODS.has(c.req.method) && (type === undefined || LEGACY_TYPES.test(type))) {
-      const headers = new Headers(c.req.raw.headers);
-      headers.set("content-type", "application/json");
-      c.req.raw = new Request(c.req.raw, { headers });
-    }
-    await next();
-  };
+export function relabelLegacyJsonBody(c: Context<AppEnv>): void {
+  const type = c.req.header("content-type");
+  if (BODY_METHODS.has(c.req.method) && (type === undefined || LEGACY_TYPES.test(type))) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("content-type", "application/json");
+    c.req.raw = new Request(c.req.raw, { headers });
+  }
 }

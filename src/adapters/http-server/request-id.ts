@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app-env.ts";
 
 const MAX_LENGTH = 255;
 const UNSAFE = /[^\w\-=]/;
@@ -11,14 +9,4 @@ const UNSAFE = /[^\w\-=]/;
  */
 export function requestIdOf(header: string | undefined): string {
   return header && header.length <= MAX_LENGTH && !UNSAFE.test(header) ? header : randomUUID();
-}
-
-/** Sets `requestId` and answers it in X-Request-Id: the first middleware after timing. */
-export function assignRequestId(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const id = requestIdOf(c.req.header("x-request-id"));
-    c.set("requestId", id);
-    c.header("X-Request-Id", id);
-    await next();
-  };
 }

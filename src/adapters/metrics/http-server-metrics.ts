@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { routePath } from "hono/route";
 import { Histogram, type Registry } from "prom-client";
 import type { AppEnv } from "../http-server/app-env.ts";
@@ -20,11 +20,11 @@ export class HttpServerMetrics {
   }
 
   /**
-   * Middleware timing every request of one service's app. The label is Hono's matched route path
+   * Records each request of one service's app (see requestPipeline's `timing`). The label is Hono's matched route path
    * (`/api/movies/:id`), so cardinality is bounded by the routes we wrote, whatever clients send.
    * Label children are bound once per (route, method, status) and reused: no allocation per request.
    */
-  middleware(service: string): MiddlewareHandler<AppEnv> {
+  recorder(service: string): (c: Context<AppEnv>, seconds: number) => void {
     const children = new Map<string, Map<string, Map<number, Child>>>();
     const childFor = (route: string, method: string, status: number): Child => {
       let byMethod = children.get(route);
@@ -35,10 +35,6 @@ export class HttpServerMetrics {
       if (!child) byStatus.set(status, (child = this.duration.labels({ service, method, route, status: String(status) })));
       return child;
     };
-    return async (c, next) => {
-      const started = performance.now();
-      await next();
-      childFor(routePath(c), c.req.method, c.res.status).observe((performance.now() - started) / 1000);
-    };
+    return (c, seconds) => childFor(routePath(c), c.req.method, c.res.status).observe(seconds);
   }
 }

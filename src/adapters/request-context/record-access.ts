@@ -18,7 +18,7 @@ export class RecordAccess {
   /** The access of the request this context describes; no context (work outside a request) reaches everything. */
   static of(context: RequestContext | undefined): RecordAccess {
     const caller = context?.authRequired ? context.caller : undefined;
-    // authenticate() never lets a request on a closed route through without a caller.
+    // identifyCaller() never lets a request on a closed route through without a caller.
     return new RecordAccess(caller && caller.role !== "admin" ? caller.userId : undefined);
   }
 

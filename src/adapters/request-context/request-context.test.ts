@@ -1,20 +1,18 @@
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../http-server/app-env.ts";
 import { errorReply } from "../http-server/error-handler.ts";
+import { requestPipeline } from "../http-server/request-pipeline.ts";
 import { createLogger } from "../logging/logger.ts";
 import { AccessTokens } from "../tokens/access-tokens.ts";
-import { authenticate, currentRequest, requestContext } from "./request-context.ts";
+import { currentRequest } from "./request-context.ts";
 
 const tokens = new AccessTokens({ issuer: "test", audience: "test-api", ttlSeconds: 60, keys: [{ kid: "k1", secret: "request-context-test-secret-0123456789" }] });
 const otherKey = new AccessTokens({ issuer: "test", audience: "test-api", ttlSeconds: 60, keys: [{ kid: "k1", secret: "some-other-signing-secret-0123456789ab" }] });
 const log = createLogger("silent");
 
 const app = new Hono<AppEnv>()
-  .use(requestId())
-  .use(requestContext())
-  .use(authenticate({ tokens, authRequired: (path) => path.startsWith("/closed") }))
+  .use(requestPipeline({ log, identity: { tokens, authRequired: (path) => path.startsWith("/closed") } }))
   .get("/*", (c) => c.json({ onContext: { requestId: c.get("requestId"), caller: c.get("caller") }, inStorage: currentRequest() }))
   .onError((error, c) => errorReply(error, c, log));
 
@@ -23,7 +21,7 @@ const get = async (path: string, headers: Record<string, string>) => {
   return { status: res.status, body: (await res.json()) as { onContext: unknown; inStorage: unknown } };
 };
 
-describe("requestContext with authenticate", () => {
+describe("the request context with the caller identified", () => {
   it("gives handlers on c the same request id and verified caller that currentRequest() gives the code they call", async () => {
     const authorization = `Bearer ${await tokens.sign("42", "admin")}`;
     const { body } = await get("/who", { "x-request-id": "req-1", authorization });

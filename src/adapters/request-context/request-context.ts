@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { isAdminOnlyPath } from "../http-server/admin-paths.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { AppEnv } from "../http-server/app-env.ts";
@@ -36,36 +36,31 @@ export function currentRequest(): RequestContext | undefined {
   return storage.getStore();
 }
 
-/** Runs the rest of the request inside its context, also set on `c` for handlers; after the request id middleware. */
-export function requestContext(): MiddlewareHandler<AppEnv> {
-  return (c, next) => storage.run({ requestId: c.get("requestId") }, next);
-}
-
 /**
- * Verifies the caller's bearer token (401 when it is refused), and answers 401 without one where the
- * route requires authentication; after `requestContext()`, whose context it completes. A caller-sent
- * X-User-Id is never read: only a token this process verified names a caller.
+ * Completes the request's context with the caller its bearer token proves (401 when the token is
+ * refused, or when the route requires authentication and there is none), and sets the same facts on
+ * `c` for handlers. A caller-sent X-User-Id is never read: only a token this process verified names
+ * a caller. Undefined, not a promise, when there is nothing to verify or refuse (the common anonymous request).
  */
-export function authenticate(identity: RequestIdentity): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    // Never served on a public port: its 404 comes whatever the token, as on the gateway.
-    if (isAdminOnlyPath(c.req.path)) return next();
-    const authorization = c.req.header("authorization");
-    const verified = await bearerCaller(identity.tokens, authorization);
-    const required = identity.authRequired(c.req.path);
+export function identifyCaller(identity: RequestIdentity, c: Context<AppEnv>, context: RequestContext): Promise<void> | undefined {
+  // Never served on a public port: its 404 comes whatever the token, as on the gateway.
+  if (isAdminOnlyPath(c.req.path)) return undefined;
+  const authorization = c.req.header("authorization");
+  const required = identity.authRequired(c.req.path);
+  if (authorization === undefined && !required) return undefined;
+  return bearerCaller(identity.tokens, authorization).then((verified) => {
     if (required && !verified) throw AppError.unauthorized(`${c.req.path} requires a bearer token`);
-    const facts: Omit<RequestContext, "requestId"> = {
-      ...(verified ? { caller: { userId: verified.userId, role: verified.role }, authorization } : {}),
-      ...(required ? { authRequired: true } : {}),
-    };
-    // The store object is the one requestContext() opened: the access log written around this sees the caller too.
-    const context = storage.getStore();
-    if (context) Object.assign(context, facts);
-    if (facts.caller) c.set("caller", facts.caller);
-    if (facts.authorization) c.set("authorization", facts.authorization);
-    if (facts.authRequired) c.set("authRequired", true);
-    return context ? next() : storage.run({ requestId: c.get("requestId"), ...facts }, next);
-  };
+    if (verified) {
+      context.caller = { userId: verified.userId, role: verified.role };
+      context.authorization = authorization;
+      c.set("caller", context.caller);
+      c.set("authorization", authorization!);
+    }
+    if (required) {
+      context.authRequired = true;
+      c.set("authRequired", true);
+    }
+  });
 }
 
 /** Runs fn as part of a request: for work that starts outside HTTP (tests, jobs) but must carry an id. */
