@@ -123,10 +123,10 @@ export class KafkaEventBus implements EventBus {
   }
 
   async publish(topic: string, key: string, value: string, headers: Record<string, string> = {}): Promise<Published> {
-    // Its caller is told 503 at the deadline; a message still queued then is never sent (see PublishBatcher).
+    // Its caller is told 503 at the deadline, by the batcher; a message still queued then is never sent.
     const deadline = performance.now() + this.options.publishTimeoutMs;
     try {
-      return await withTimeout(this.batcher.publish({ topic, key, value, headers }, deadline), this.options.publishTimeoutMs, `publish to ${topic}`);
+      return await this.batcher.publish({ topic, key, value, headers }, deadline);
     } catch (error) {
       throw asBusError(error, topic);
     }
@@ -142,9 +142,9 @@ export class KafkaEventBus implements EventBus {
     const published: Published[] = [];
     for (const [i, p] of pending.entries()) {
       try {
-        published.push(await withTimeout(p, Math.max(0, deadline - performance.now()), `publish to ${messages[i]!.topic}`));
+        published.push(await p);
       } catch (error) {
-        // A message that timed out here may still be in flight: nothing of the chain goes after it.
+        // A message whose deadline passed in flight may still be written: nothing of the chain goes after it.
         chain.broken = true;
         return { published, error: asBusError(error, messages[i]!.topic) };
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChainBroken, PublishBatcher, PublishChain, PublishExpired, type Outgoing } from "./publish-batcher.ts";
+import { ChainBroken, PublishBatcher, PublishChain, PublishExpired, PublishTimedOut, type Outgoing } from "./publish-batcher.ts";
 
 const message = (n: number, value = `v${n}`): Outgoing => ({ topic: "t", key: String(n % 3), value, headers: {} });
 
@@ -53,6 +53,7 @@ describe("PublishBatcher", () => {
     const first = batcher.publish(message(0));
     await new Promise((r) => setTimeout(r, 10));
     const late = batcher.publish(message(1), performance.now() + 5);
+    late.catch(() => {}); // rejected at its deadline, before the assertion below looks
     const patient = batcher.publish(message(2), performance.now() + 60_000);
     await new Promise((r) => setTimeout(r, 20));
     acks[0]!();
@@ -62,6 +63,27 @@ describe("PublishBatcher", () => {
     expect(batches[1]!.map((m) => m.value)).toEqual(["v2"]);
     acks[1]!();
     expect(await patient).toBe("ack v2");
+  });
+
+  it("answers each caller at its deadline, while its message waits or is in flight, and drops an acknowledgement that comes later", async () => {
+    const { batches, acks, send } = manualSend();
+    const batcher = new PublishBatcher(send, { lingerMs: 0, maxMessages: 100, maxBytes: 1e6 });
+    const started = performance.now();
+    const inFlight = batcher.publish(message(0), started + 20);
+    const patient = batcher.publish(message(1), started + 60_000);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toHaveLength(1);
+    const queued = batcher.publish(message(2), started + 30);
+    const outcomes = [inFlight, queued, patient].map((p) => p.then((v) => ({ v, at: performance.now() - started }), (e: unknown) => ({ e, at: performance.now() - started })));
+    const [first, second] = await Promise.all(outcomes.slice(0, 2));
+    // Told when the deadline came, not when the broker answered (it has not yet).
+    expect(first).toMatchObject({ e: expect.any(PublishTimedOut) });
+    expect(second).toMatchObject({ e: expect.any(PublishExpired) });
+    expect(first!.at).toBeLessThan(1_000);
+    acks[0]!();
+    expect(await outcomes[2]).toMatchObject({ v: "ack v1" });
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toHaveLength(1); // the expired one was never sent
   });
 
   it("keeps batches within the message and byte limits, in publish order", async () => {
@@ -126,6 +148,7 @@ describe("PublishBatcher", () => {
     const chain = new PublishChain();
     const late = batcher.publish({ ...message(1), chain }, performance.now() + 5);
     const after = batcher.publish({ ...message(2), chain }, performance.now() + 60_000);
+    for (const p of [late, after]) p.catch(() => {}); // rejected at the deadline, before the assertions look
     await new Promise((r) => setTimeout(r, 20));
     acks[0]!();
     await first;

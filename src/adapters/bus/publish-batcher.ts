@@ -37,6 +37,8 @@ interface Waiting<R> {
   message: Outgoing;
   bytes: number;
   deadline: number;
+  /** Set once its caller has been answered: a later outcome (an acknowledgement after the deadline) is dropped. */
+  settled: boolean;
   resolve(result: R): void;
   reject(error: unknown): void;
 }
@@ -44,12 +46,22 @@ interface Waiting<R> {
 /** A message whose caller's deadline passed while it waited: it was never sent. */
 export class PublishExpired extends Error {}
 
+/** A message sent but not acknowledged by its caller's deadline: it may still be written. */
+export class PublishTimedOut extends Error {}
+
 /** A message of a chain whose earlier message failed: it was never sent. */
 export class ChainBroken extends Error {}
 
 function rejectOne<R>(w: Waiting<R>, reason: unknown): void {
   if (w.message.chain) w.message.chain.broken = true;
-  w.reject(reason);
+  settle(w)?.reject(reason);
+}
+
+/** The waiter, marked answered; undefined when its caller was already answered. */
+function settle<R>(w: Waiting<R>): Waiting<R> | undefined {
+  if (w.settled) return undefined;
+  w.settled = true;
+  return w;
 }
 
 /**
@@ -62,13 +74,21 @@ function rejectOne<R>(w: Waiting<R>, reason: unknown): void {
  * (seen by the fault suite, Kafka restarted under concurrent POSTs). A message whose caller was
  * already told it failed (its deadline passed in the queue) is dropped, not sent: the topic never
  * gets an event its client was refused. Likewise a message of a broken chain (see PublishChain).
+ * Every caller is answered by its deadline, even while its message is in flight (PublishTimedOut):
+ * one timer for the whole batcher, at the earliest deadline, not a timer and a race per message
+ * (those were six promises and a timer per event on the events service's hot path, issue 13).
  */
 export class PublishBatcher<R> {
   private queue: Waiting<R>[] = [];
   private queuedBytes = 0;
   private sending = false;
+  /** The batch in flight, whose callers the deadline timer may answer before the broker does. */
+  private inFlight: Waiting<R>[] = [];
   /** Cancels the linger's pending flush. */
   private cancelLinger: (() => void) | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** When the deadline timer fires (performance.now() time); Infinity when none is set. */
+  private deadlineTimerAt = Infinity;
 
   constructor(
     private readonly send: SendBatch<R>,
@@ -79,8 +99,9 @@ export class PublishBatcher<R> {
   publish(message: Outgoing, deadline = Infinity): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const bytes = message.key.length + message.value.length + 64;
-      this.queue.push({ message, bytes, deadline, resolve, reject });
+      this.queue.push({ message, bytes, deadline, settled: false, resolve, reject });
       this.queuedBytes += bytes;
+      if (deadline < this.deadlineTimerAt) this.armDeadlineTimer(deadline);
       if (this.sending) return;
       if (this.queue.length >= this.limits.maxMessages || this.queuedBytes >= this.limits.maxBytes) this.flush();
       else this.cancelLinger ??= this.linger();
@@ -104,16 +125,18 @@ export class PublishBatcher<R> {
     if (this.queue.length === 0) return;
     const batch = this.take();
     this.sending = true;
+    this.inFlight = batch;
     this.send(batch.map((w) => w.message)).then(
       (outcomes) =>
         batch.forEach((w, i) => {
           const outcome = outcomes[i];
-          if (outcome?.status === "fulfilled") w.resolve(outcome.value);
+          if (outcome?.status === "fulfilled") settle(w)?.resolve(outcome.value);
           else rejectOne(w, outcome ? outcome.reason : new Error("no outcome for a message of the batch"));
         }),
       (error: unknown) => batch.forEach((w) => rejectOne(w, error)),
     ).finally(() => {
       this.sending = false;
+      this.inFlight = [];
       // What queued during the send goes at once: it has already waited for a whole round trip.
       if (this.queue.length > 0) this.flush();
     });
@@ -132,10 +155,33 @@ export class PublishBatcher<R> {
       }
       this.queuedBytes -= w.bytes;
       // In order, so an expired message breaks its chain before the next one of it is looked at.
-      if (w.message.chain?.broken) w.reject(new ChainBroken("an earlier message of its chain was not published"));
+      if (w.message.chain?.broken) settle(w)?.reject(new ChainBroken("an earlier message of its chain was not published"));
       else rejectOne(w, new PublishExpired("its caller's deadline passed before its turn to be sent"));
     }
     this.queue = kept;
+  }
+
+  private armDeadlineTimer(at: number): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimerAt = at;
+    this.deadlineTimer = setTimeout(() => this.answerExpired(), Math.max(0, at - performance.now()));
+    // A pending deadline alone must not keep the process alive.
+    this.deadlineTimer.unref();
+  }
+
+  /** At a deadline: the queue's expired messages are dropped, the in-flight ones' callers told; then the next deadline is armed. */
+  private answerExpired(): void {
+    this.deadlineTimer = undefined;
+    this.deadlineTimerAt = Infinity;
+    this.dropUnsendable();
+    const now = performance.now();
+    for (const w of this.inFlight) {
+      if (w.deadline <= now) rejectOne(w, new PublishTimedOut("sent, but not acknowledged by its caller's deadline"));
+    }
+    let next = Infinity;
+    for (const w of this.queue) if (w.deadline < next) next = w.deadline;
+    for (const w of this.inFlight) if (!w.settled && w.deadline < next) next = w.deadline;
+    if (next < Infinity) this.armDeadlineTimer(next);
   }
 
   private take(): Waiting<R>[] {
