@@ -55,6 +55,13 @@ export interface ModuleDescriptor {
   readonly adapters?: readonly AdapterBinding<unknown>[];
   /** Path prefixes whose request bodies stream to the handler as sent: no JSON relabelling, no 1 MB limit (the handler bounds them). */
   readonly streamedBodyPaths?: readonly string[];
+  /**
+   * False when nothing under the module's routes reads the async request context (currentRequest()):
+   * no remote hop, and no log line but the access and error lines, which name the request
+   * themselves. Its own service then serves requests without entering that context, whose hooks on
+   * Node 20 tax every promise of the process (see requestPipeline's `asyncContext`).
+   */
+  readonly asyncRequestContext?: false;
   /** The module's HTTP API, written once against its ports. */
   routes(container: DependencyContainer): OpenAPIHono<AppEnv>;
   /** Started where the module's own service runs; stopped after its server has stopped. */

@@ -28,6 +28,8 @@ export const eventsModule: ModuleDescriptor = {
   schema: eventsSchema.schemaName,
   topics: [...topics, ...topics.map(dlqOf)],
   ports: [eventsPort],
+  // Its routes reach the event bus only; the bus's own warnings are not one request's.
+  asyncRequestContext: false,
   routes: (c) => eventsRoutes(c.resolve(EVENTS_API)),
   worker: (c, log) => runEventsConsumer({ bus: c.resolve(EVENT_BUS), db: c.resolve(DATABASE), log: log.child({ component: "events-consumer" }) }),
 };
