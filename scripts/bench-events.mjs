@@ -22,7 +22,7 @@
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { Kafka, logLevel } from "kafkajs";
-import { children, drive, freePort, loadGenerator, printTable, stopChild, stopChildren, waitFor } from "./bench-support.mjs";
+import { children, drive, driveMeasuringCpu, freePort, loadGenerator, printTable, stopChild, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -81,7 +81,7 @@ async function startEvents(dist, env) {
   });
   children.push(child);
   await waitFor(`http://127.0.0.1:${port}/api/events/health`);
-  return { port, stop: () => stopChild(child) };
+  return { port, pid: child.pid, stop: () => stopChild(child) };
 }
 
 /**
@@ -159,7 +159,7 @@ async function startFloor() {
   });
   children.push(child);
   await waitFor(`http://127.0.0.1:${port}/`);
-  return { port, stop: () => stopChild(child) };
+  return { port, pid: child.pid, stop: () => stopChild(child) };
 }
 
 async function main() {
@@ -208,7 +208,7 @@ async function main() {
         // Warm-up: connections, topic metadata, JIT; the broker's JVM takes tens of seconds of this
         // load to reach its pace (Kafka rows measured after 2 s ran at about 60 % of it).
         await drive(request(events.port), connections, env.KAFKA_BROKERS ? kafkaWarmUpSeconds : 2);
-        rows.push({ name, result: await drive(request(events.port), connections, seconds) });
+        rows.push({ name, ...(await driveMeasuringCpu(events.pid, request(events.port), connections, seconds)) });
         if (env.KAFKA_BROKERS) {
           const behind = await consumerLag(admin);
           const started = Date.now();
@@ -222,7 +222,7 @@ async function main() {
     const floor = await startFloor();
     try {
       await drive(request(floor.port), connections, kafkaWarmUpSeconds);
-      rows.push({ name: "floor: node:http + kafkajs, same coalescing, no framework, no validation, no consumer (reference)", result: await drive(request(floor.port), connections, seconds) });
+      rows.push({ name: "floor: node:http + kafkajs, same coalescing, no framework, no validation, no consumer (reference)", ...(await driveMeasuringCpu(floor.pid, request(floor.port), connections, seconds)) });
     } finally {
       await floor.stop();
     }

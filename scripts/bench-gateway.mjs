@@ -13,7 +13,7 @@ import { SignJWT } from "jose";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { children, drive, freePort, loadGenerator, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
+import { children, cpuMs, drive, freePort, loadGenerator, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 // Long enough for a freshly started proxy's JIT and heap to settle: 2 s left the first row measured
@@ -86,12 +86,6 @@ http.createServer(async (req, res) => {
   children.push(child);
   await waitFor(`http://127.0.0.1:${port}/health`);
   return child;
-}
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ 100
 }
 
 /** A plain node:http server answering every request with the same bytes: an upstream that costs nothing. */

@@ -1,6 +1,6 @@
 // What the benchmark scripts share: free ports, bundles as child processes, autocannon and wrk runs, a table.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,12 +99,30 @@ export const loadGenerator = wrkInstalled ? "wrk, 1 thread" : "autocannon";
 /** Prints rows of {name, result} as a Markdown table, each row's throughput against the first's. */
 export function printTable(title, rows) {
   console.log(`\n${title}`);
-  console.log("| path | req/s | p50 ms | p99 ms | errors | req/s vs first row |");
-  console.log("|---|---:|---:|---:|---:|---:|");
+  // The CPU column when some row measured it: CPU per request varies far less than req/s with what
+  // else the two cores are doing, so it is the steadier figure for comparing two builds.
+  const cpu = rows.some((row) => row.cpuUs !== undefined);
+  console.log(`| path | req/s | p50 ms | p99 ms | errors | req/s vs first row |${cpu ? " server process CPU µs per request |" : ""}`);
+  console.log(`|---|---:|---:|---:|---:|---:|${cpu ? "---:|" : ""}`);
   const first = rows[0].result.requests.average;
-  for (const { name, result: r } of rows) {
-    console.log(`| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${(r.requests.average / first).toFixed(2)} |`);
+  for (const { name, result: r, cpuUs } of rows) {
+    const cpuCell = cpu ? ` ${cpuUs === undefined ? "" : cpuUs.toFixed(0)} |` : "";
+    console.log(`| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${(r.requests.average / first).toFixed(2)} |${cpuCell}`);
   }
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc. */
+export function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ 100
+}
+
+/** One measured window of `drive` against a server process, with that process's CPU µs per request in it. */
+export async function driveMeasuringCpu(pid, options, connections, duration) {
+  const before = cpuMs(pid);
+  const result = await drive(options, connections, duration);
+  const total = result.requests.total ?? 0;
+  return { result, cpuUs: total > 0 ? ((cpuMs(pid) - before) * 1000) / total : undefined };
 }
 
 /**
