@@ -71,16 +71,22 @@ async function kafkajsAlone(measureSeconds = seconds, topic = "movie-events") {
   }
 }
 
-/** Starts `node <dist>/events.mjs` on a free port; resolves with its port and a stop function. */
+/**
+ * Starts `node <dist>/events.mjs` on a free port and scrapes its /metrics once, as Prometheus does
+ * in production (a scrape can change how every later request runs: see the admin app's
+ * asyncContext); resolves with its port, pid and a stop function.
+ */
 async function startEvents(dist, env) {
   const port = await freePort();
+  const adminPort = await freePort();
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
   const child = spawn("node", [...profile, `${dist}/events.mjs`], {
-    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0", LOG_LEVEL: "warn", ...env },
+    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: String(adminPort), LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(child);
   await waitFor(`http://127.0.0.1:${port}/api/events/health`);
+  await waitFor(`http://127.0.0.1:${adminPort}/metrics`);
   return { port, pid: child.pid, stop: () => stopChild(child) };
 }
 

@@ -18,6 +18,8 @@ export interface AdminParts {
   platform?: Platform;
   /** The gateway's admin app, which answers every other path (its admin API under /admin/routes). */
   gateway?: { fetch: FetchHandler };
+  /** False in a role that never enters the async request context (see ModuleDescriptor.asyncRequestContext): one scrape would enter it for the whole process. */
+  asyncContext?: boolean;
 }
 
 const OWN_PATHS = /^\/(metrics|admin\/outbox)(\/|$)/;
@@ -29,7 +31,7 @@ const OWN_PATHS = /^\/(metrics|admin\/outbox)(\/|$)/;
  */
 export function adminApp(parts: AdminParts): { fetch: FetchHandler } {
   const log = parts.log.child({ component: "admin" });
-  const own = withBaseMiddleware(new Hono<AppEnv>(), log);
+  const own = withBaseMiddleware(new Hono<AppEnv>(), log, { asyncContext: parts.asyncContext });
   own.get("/metrics", async (c) => {
     const texts = await Promise.all(parts.registries.map((r) => r.metrics()));
     return c.body(texts.join("\n"), 200, { "content-type": parts.registries[0]!.contentType });

@@ -44,7 +44,7 @@ function needsPlatform(platform: Platform | undefined): Platform {
 }
 
 /** The admin listener of every role: metrics and the admin calls on a port of their own, never the public one. */
-function adminListener(config: Readonly<Config>, log: Logger, metrics: RoleMetrics, parts: Pick<AdminParts, "platform" | "gateway"> & { registries?: AdminParts["registries"] }): Listener {
+function adminListener(config: Readonly<Config>, log: Logger, metrics: RoleMetrics, parts: Pick<AdminParts, "platform" | "gateway" | "asyncContext"> & { registries?: AdminParts["registries"] }): Listener {
   const app = adminApp({ log, token: config.gateway.adminToken, ...parts, registries: [processMetrics(), metrics.registry, ...(parts.registries ?? [])] });
   return { name: "admin", port: config.admin.port, host: config.admin.host, app };
 }
@@ -118,7 +118,9 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
       owns: [settings.module.name],
       listeners: ({ config, log, platform, metrics }) => {
         const p = needsPlatform(platform);
-        return [moduleListener(p, settings, config.port ?? settings.port), adminListener(config, log, metrics, { platform: p })];
+        // The async context's hooks are the process's once any request enters it: the admin port must not either.
+        const asyncContext = settings.module.asyncRequestContext !== false;
+        return [moduleListener(p, settings, config.port ?? settings.port), adminListener(config, log, metrics, { platform: p, asyncContext })];
       },
     };
   }
