@@ -13,7 +13,7 @@ import { SignJWT } from "jose";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { children, cpuMs, drive, freePort, loadGenerator, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
+import { children, drive, driveMeasuringCpu, freePort, loadGenerator, startBundle, stopChildren, waitFor } from "./bench-support.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 // Long enough for a freshly started proxy's JIT and heap to settle: 2 s left the first row measured
@@ -121,11 +121,9 @@ async function compare(title, upstreamPort) {
   const rows = [];
   for (const [name, url, proxy, headers] of targets) {
     await drive({ url, headers }, connections, warmupSeconds); // not counted
-    const before = proxy ? cpuMs(proxy.pid) : 0;
-    const result = await drive({ url, headers }, connections, seconds);
-    // No request finished (a starved machine): no CPU per request to speak of.
-    const cpu = proxy && result.requests.total > 0 ? (cpuMs(proxy.pid) - before) / result.requests.total : undefined;
-    rows.push({ name, result, cpu });
+    // No CPU figure for the direct row (no proxy), nor when no request finished (a starved machine).
+    const { result, cpuUs } = proxy ? await driveMeasuringCpu(proxy.pid, { url, headers }, connections, seconds) : { result: await drive({ url, headers }, connections, seconds) };
+    rows.push({ name, result, cpu: cpuUs === undefined ? undefined : cpuUs / 1000 });
   }
   console.log(`\n${title}`);
   console.log("| path | req/s | p50 ms | p99 ms | errors | proxy CPU ms/req | req/s vs floor | CPU/req vs floor |");

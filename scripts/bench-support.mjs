@@ -112,7 +112,7 @@ export function printTable(title, rows) {
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc. */
-export function cpuMs(pid) {
+function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ 100
 }
