@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, type ReadStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createWriteStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { AppError } from "../../../../contracts/app-error.ts";
 import type { ContentStore, SignedUrl, StoredObject, UploadTarget } from "./content-store.ts";
@@ -102,8 +101,11 @@ export class FileContentStore implements ContentStore {
       },
     });
     await mkdir(dirname(target), { recursive: true });
+    // Opened before the body flows: a stream that opens its file itself can do so after a failed
+    // pipeline has already removed it, leaving the partial file behind (seen in CI under load).
+    const file = (await open(partial, "w")).createWriteStream();
     try {
-      await pipeline(body, counter, createWriteStream(partial));
+      await pipeline(body, counter, file);
     } catch (error) {
       await rm(partial, { force: true });
       if (error instanceof AppError) throw error;
