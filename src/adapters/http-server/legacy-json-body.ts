@@ -10,10 +10,14 @@ const LEGACY_TYPES = /^(application\/x-www-form-urlencoded|text\/plain)\b/i;
  * routes' schemas validate them; any other declared type still gets 415.
  */
 export function relabelLegacyJsonBody(c: Context<AppEnv>): void {
-  const type = c.req.header("content-type");
-  if (BODY_METHODS.has(c.req.method) && (type === undefined || LEGACY_TYPES.test(type))) {
+  if (BODY_METHODS.has(c.req.method) && relabelledAsJson(c.req.header("content-type"))) {
     const headers = new Headers(c.req.raw.headers);
     headers.set("content-type", "application/json");
     c.req.raw = new Request(c.req.raw, { headers });
   }
+}
+
+/** Whether relabelLegacyJsonBody makes a body of this Content-Type JSON: none, or a legacy type. */
+export function relabelledAsJson(type: string | undefined): boolean {
+  return type === undefined || LEGACY_TYPES.test(type);
 }

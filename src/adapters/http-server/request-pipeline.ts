@@ -8,7 +8,8 @@ import { errorReply } from "./error-handler.ts";
 import { relabelLegacyJsonBody } from "./legacy-json-body.ts";
 import { requestIdOf } from "./request-id.ts";
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest request body the apps read (uploads under `bodies.streamedPaths` bound their own). */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RequestPipelineOptions {
   log: Logger;

@@ -22,9 +22,18 @@ export class HttpServerMetrics {
   /**
    * Records each request of one service's app (see requestPipeline's `timing`). The label is Hono's matched route path
    * (`/api/movies/:id`), so cardinality is bounded by the routes we wrote, whatever clients send.
-   * Label children are bound once per (route, method, status) and reused: no allocation per request.
    */
   recorder(service: string): (c: Context<AppEnv>, seconds: number) => void {
+    const observe = this.observer(service);
+    return (c, seconds) => observe(routePath(c), c.req.method, c.res.status, seconds);
+  }
+
+  /**
+   * Records one request of a service by route template, for what serves requests outside Hono (the
+   * JSON route edge). Label children are bound once per (route, method, status) and reused: no
+   * allocation per request.
+   */
+  observer(service: string): (route: string, method: string, status: number, seconds: number) => void {
     const children = new Map<string, Map<string, Map<number, Child>>>();
     const childFor = (route: string, method: string, status: number): Child => {
       let byMethod = children.get(route);
@@ -35,6 +44,6 @@ export class HttpServerMetrics {
       if (!child) byStatus.set(status, (child = this.duration.labels({ service, method, route, status: String(status) })));
       return child;
     };
-    return (c, seconds) => childFor(routePath(c), c.req.method, c.res.status).observe(seconds);
+    return (route, method, status, seconds) => childFor(route, method, status).observe(seconds);
   }
 }

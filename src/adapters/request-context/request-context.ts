@@ -38,28 +38,33 @@ export function currentRequest(): RequestContext | undefined {
 
 /**
  * Completes the request's context with the caller its bearer token proves (401 when the token is
- * refused, or when the route requires authentication and there is none), and sets the same facts on
- * `c` for handlers. A caller-sent X-User-Id is never read: only a token this process verified names
- * a caller. Undefined, not a promise, when there is nothing to verify or refuse (the common anonymous request).
+ * refused, or when the route requires authentication and there is none). A caller-sent X-User-Id is
+ * never read: only a token this process verified names a caller. Undefined, not a promise, when
+ * there is nothing to verify or refuse (the common anonymous request).
  */
-export function identifyCaller(identity: RequestIdentity, c: Context<AppEnv>, context: RequestContext): Promise<void> | undefined {
+export function verifyCaller(identity: RequestIdentity, path: string, authorization: string | undefined, context: RequestContext): Promise<void> | undefined {
   // Never served on a public port: its 404 comes whatever the token, as on the gateway.
-  if (isAdminOnlyPath(c.req.path)) return undefined;
-  const authorization = c.req.header("authorization");
-  const required = identity.authRequired(c.req.path);
+  if (isAdminOnlyPath(path)) return undefined;
+  const required = identity.authRequired(path);
   if (authorization === undefined && !required) return undefined;
   return bearerCaller(identity.tokens, authorization).then((verified) => {
-    if (required && !verified) throw AppError.unauthorized(`${c.req.path} requires a bearer token`);
+    if (required && !verified) throw AppError.unauthorized(`${path} requires a bearer token`);
     if (verified) {
       context.caller = { userId: verified.userId, role: verified.role };
       context.authorization = authorization;
+    }
+    if (required) context.authRequired = true;
+  });
+}
+
+/** verifyCaller for a Hono request, setting the same facts on `c` for handlers. */
+export function identifyCaller(identity: RequestIdentity, c: Context<AppEnv>, context: RequestContext): Promise<void> | undefined {
+  return verifyCaller(identity, c.req.path, c.req.header("authorization"), context)?.then(() => {
+    if (context.caller) {
       c.set("caller", context.caller);
-      c.set("authorization", authorization!);
+      c.set("authorization", context.authorization!);
     }
-    if (required) {
-      context.authRequired = true;
-      c.set("authRequired", true);
-    }
+    if (context.authRequired) c.set("authRequired", true);
   });
 }
 
