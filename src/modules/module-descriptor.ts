@@ -4,6 +4,7 @@ import type { RemoteClient } from "../adapters/http-client/remote-client.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import type { Config } from "../config/config.ts";
 import type { AppEnv } from "../adapters/http-server/app-env.ts";
+import type { EdgeRoute } from "../adapters/http-server/json-route-edge.ts";
 
 /** One port of a module: its token, the in-process service and the remote client that stand behind it. */
 export interface PortBinding<T> {
@@ -62,6 +63,13 @@ export interface ModuleDescriptor {
    * Node 20 tax every promise of the process (see requestPipeline's `asyncContext`).
    */
   readonly asyncRequestContext?: false;
+  /**
+   * Routes of `routes` that the module's own service also serves at the Node edge (jsonRouteEdge),
+   * for the hot paths where Hono's dispatch was most of the cost: the same schemas and handlers as
+   * those routes, which still serve every request the edge hands on and document them. They run
+   * outside the async request context, so only a module with `asyncRequestContext: false` has them.
+   */
+  edgeRoutes?(container: DependencyContainer): readonly EdgeRoute[];
   /** The module's HTTP API, written once against its ports. */
   routes(container: DependencyContainer): OpenAPIHono<AppEnv>;
   /** Started where the module's own service runs; stopped after its server has stopped. */
@@ -85,6 +93,7 @@ export function checkRegistry(modules: readonly ModuleDescriptor[]): void {
     if (RESERVED_NAMES.has(m.name)) throw new Error(`module name '${m.name}' is a role or command of the platform`);
     if (names.has(m.name)) throw new Error(`module '${m.name}' is registered twice`);
     names.add(m.name);
+    if (m.edgeRoutes && m.asyncRequestContext !== false) throw new Error(`module '${m.name}': edge routes run outside the async request context, so it must say asyncRequestContext: false`);
     for (const prefix of m.routePrefixes) {
       if (!/^\/[\w/-]+$/.test(prefix)) throw new Error(`module '${m.name}': route prefix '${prefix}' must be a path`);
       const other = prefixes.get(prefix);

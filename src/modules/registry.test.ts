@@ -106,6 +106,12 @@ describe("the module registry", () => {
     expect(() => checkRegistry([reviewsModule, { ...reviewsModule, name: "critics" }])).toThrow("belongs to both 'reviews' and 'critics'");
   });
 
+  it("refuses edge routes in a module that serves inside the async request context: its edge would not", () => {
+    const edged = { ...reviewsModule, edgeRoutes: () => [] };
+    expect(() => checkRegistry([edged])).toThrow("module 'reviews': edge routes run outside the async request context");
+    expect(() => checkRegistry([{ ...edged, asyncRequestContext: false }])).not.toThrow();
+  });
+
   it("names, for every module, a schema that its migrations create", async () => {
     const t = await startTestPlatform();
     try {

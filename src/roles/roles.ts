@@ -11,7 +11,9 @@ import { adminApp, type AdminParts } from "./admin-app.ts";
 import { openDatabase } from "../adapters/db/open-database.ts";
 import type { DatabaseHandle } from "../adapters/db/database.ts";
 import { DatabaseRolloutStore } from "../proxy/rollout/database-rollout-store.ts";
+import { jsonRouteEdge } from "../adapters/http-server/json-route-edge.ts";
 import { monolithApp, moduleApp } from "./apps.ts";
+import { requestIdentity } from "./request-identity.ts";
 import type { Platform } from "./platform.ts";
 
 export interface Listener {
@@ -52,7 +54,10 @@ function adminListener(config: Readonly<Config>, log: Logger, metrics: RoleMetri
 /** A module's own service: its app, plus its worker (the events consumer), which stops after the server. */
 function moduleListener(p: Platform, { module }: ModuleSettings, port: number): Listener {
   const worker = module.worker?.(p.container, p.log, p.config);
-  return { name: module.name, port, app: moduleApp(p, module), close: async () => worker?.stop() };
+  const edge = module.edgeRoutes
+    ? jsonRouteEdge({ routes: module.edgeRoutes(p.container), log: p.log, identity: requestIdentity(p.config), timing: p.metrics.http.observer(module.name) })
+    : undefined;
+  return { name: module.name, port, app: moduleApp(p, module), edge, close: async () => worker?.stop() };
 }
 
 /**

@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventReply } from "./events.contract.ts";
 import { eventsModule } from "./index.ts";
-import { moduleApp } from "../../roles/apps.ts";
+import { listen, type Listening } from "../../roles/listen.ts";
+import { rolesOf, type Listener } from "../../roles/roles.ts";
 import { readReply } from "../../testing/reply.ts";
 import { startTestPlatform, type TestPlatform } from "../../testing/test-platform.ts";
 import { eventually, uniqueName } from "../../testing/test-bus.ts";
@@ -30,7 +31,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!realBroker)("batched publishes on Kafka: every 201 is in the log", () => {
   let t: TestPlatform;
-  let events: ReturnType<typeof moduleApp>;
+  let listener: Listener;
+  let listening: Listening;
+  let url: string;
   let reader: Subscription | undefined;
   const seen = new Map<string, BusMessage>();
   const accepted: Accepted[] = [];
@@ -38,18 +41,25 @@ describe.skipIf(!realBroker)("batched publishes on Kafka: every 201 is in the lo
 
   beforeAll(async () => {
     t = await startTestPlatform();
-    events = moduleApp(t.platform, eventsModule);
+    // The events role's own listener over HTTP, as it serves clients: its edge answers these posts.
+    const { config, log, metrics } = t.platform;
+    listener = rolesOf(config)[eventsModule.name]!.listeners({ config, log, platform: t.platform, metrics })[0]!;
+    expect(listener.edge).toBeDefined();
+    listening = await listen([{ ...listener, port: 0 }], "127.0.0.1", config.serverTimeouts, log);
+    url = `http://127.0.0.1:${listening.ports[eventsModule.name]}`;
     await t.platform.bus.ensureTopics(["movie-events"]);
   }, 60_000);
   afterAll(async () => {
     await reader?.stop();
+    await listening?.close(1_000);
+    await listener?.close?.();
     await t.close();
   }, 60_000);
 
   /** Posts one movie event; a 201 is recorded with where the reply says it was written. */
   async function post(n: number, movieId = 1 + (n % 7)): Promise<{ status: number; placed?: Accepted }> {
     const body = { movie_id: movieId, title: `${title} ${n}`, action: "viewed" };
-    const reply = await readReply(await events.request("/api/events/movie", { method: "POST", body: JSON.stringify(body) }));
+    const reply = await readReply(await fetch(`${url}/api/events/movie`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }));
     if (reply.status !== 201) return { status: reply.status };
     const placed = EventReply.parse(reply.body);
     const a = { id: placed.event.id, partition: placed.partition, offset: placed.offset, body: JSON.stringify(placed.event) };

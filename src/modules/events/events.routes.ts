@@ -1,5 +1,6 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
+import { edgeRoute, type EdgeRoute } from "../../adapters/http-server/json-route-edge.ts";
 import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
 import type { EventType } from "../../contracts/domain-event.ts";
 import { Health } from "../../contracts/health.ts";
@@ -13,10 +14,12 @@ const health = createRoute({
   responses: { 200: jsonReply("The broker answers", Health), 503: jsonReply("The broker does not answer", Health) },
 });
 
+const pathOf = (type: EventType) => `/api/events/${type}` as const;
+
 const post = <S extends z.ZodType>(type: EventType, schema: S) =>
   createRoute({
     method: "post",
-    path: `/api/events/${type}`,
+    path: pathOf(type),
     tags: ["events"],
     summary: `Publish a ${type} event to ${type}-events, keyed by the ${type} id`,
     request: { body: jsonBody(schema) },
@@ -30,4 +33,13 @@ export function eventsRoutes(events: EventsApi) {
     .openapi(post("movie", MovieEventInput), async (c) => c.json(await events.emit("movie", c.req.valid("json")), 201))
     .openapi(post("user", UserEventInput), async (c) => c.json(await events.emit("user", c.req.valid("json")), 201))
     .openapi(post("payment", PaymentEventInput), async (c) => c.json(await events.emit("payment", c.req.valid("json")), 201));
+}
+
+/** The event POSTs as the events service's edge serves them: the same schemas and handlers as eventsRoutes. */
+export function eventsEdgeRoutes(events: EventsApi): EdgeRoute[] {
+  return [
+    edgeRoute(pathOf("movie"), MovieEventInput, 201, (input) => events.emit("movie", input)),
+    edgeRoute(pathOf("user"), UserEventInput, 201, (input) => events.emit("user", input)),
+    edgeRoute(pathOf("payment"), PaymentEventInput, 201, (input) => events.emit("payment", input)),
+  ];
 }
