@@ -102,12 +102,15 @@ export function printTable(title, rows) {
   // The CPU column when some row measured it: CPU per request varies far less than req/s with what
   // else the two cores are doing, so it is the steadier figure for comparing two builds.
   const cpu = rows.some((row) => row.cpuUs !== undefined);
-  console.log(`| path | req/s | p50 ms | p99 ms | errors | req/s vs first row |${cpu ? " server process CPU µs per request |" : ""}`);
-  console.log(`|---|---:|---:|---:|---:|---:|${cpu ? "---:|" : ""}`);
+  // This machine is a VM: what its host takes for others (steal) in a window slows every process in it.
+  const steal = rows.some((row) => row.stealPercent !== undefined);
+  console.log(`| path | req/s | p50 ms | p99 ms | errors | req/s vs first row |${cpu ? " server process CPU µs per request |" : ""}${steal ? " machine CPU stolen by the host, % |" : ""}`);
+  console.log(`|---|---:|---:|---:|---:|---:|${cpu ? "---:|" : ""}${steal ? "---:|" : ""}`);
   const first = rows[0].result.requests.average;
-  for (const { name, result: r, cpuUs } of rows) {
+  for (const { name, result: r, cpuUs, stealPercent } of rows) {
     const cpuCell = cpu ? ` ${cpuUs === undefined ? "" : cpuUs.toFixed(0)} |` : "";
-    console.log(`| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${(r.requests.average / first).toFixed(2)} |${cpuCell}`);
+    const stealCell = steal ? ` ${stealPercent === undefined ? "" : stealPercent.toFixed(1)} |` : "";
+    console.log(`| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${(r.requests.average / first).toFixed(2)} |${cpuCell}${stealCell}`);
   }
 }
 
@@ -117,12 +120,24 @@ function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ 100
 }
 
-/** One measured window of `drive` against a server process, with that process's CPU µs per request in it. */
+/** The machine's CPU time so far in clock ticks: all of it, and what the hypervisor gave to others (steal). */
+function machineTicks() {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return { total: fields.reduce((sum, n) => sum + n, 0), steal: fields[7] ?? 0 };
+}
+
+/**
+ * One measured window of `drive` against a server process, with that process's CPU µs per request
+ * in it, and the share of the machine's CPU the host took away over the window.
+ */
 export async function driveMeasuringCpu(pid, options, connections, duration) {
   const before = cpuMs(pid);
+  const machine = machineTicks();
   const result = await drive(options, connections, duration);
   const total = result.requests.total ?? 0;
-  return { result, cpuUs: total > 0 ? ((cpuMs(pid) - before) * 1000) / total : undefined };
+  const after = machineTicks();
+  const ticks = after.total - machine.total;
+  return { result, cpuUs: total > 0 ? ((cpuMs(pid) - before) * 1000) / total : undefined, stealPercent: ticks > 0 ? (100 * (after.steal - machine.steal)) / ticks : undefined };
 }
 
 /**
