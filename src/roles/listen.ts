@@ -22,7 +22,7 @@ const draining = new WeakSet<Server>();
 
 // The node server's hook for making the server: replies say "Connection: close" once the server is
 // draining, so a client retires a connection after its last reply instead of racing our close.
-// The gateway's edge, when the listener has one, goes in front of Hono's request listener.
+// The listener's edge, when it has one (the gateway's, a module's), goes in front of Hono's request listener.
 function serverMaker(edge: Listener["edge"]): typeof createServer {
   return ((options: ServerOptions, app: RequestListener) => {
     const handle = edge ? edge(app) : app;

@@ -22,7 +22,7 @@ export interface Listener {
   /** Where to bind when not the role's HOST: the admin listener stays on 127.0.0.1 by default. */
   host?: string;
   app: { fetch: FetchHandler };
-  /** Serves some requests on Node's own objects before they reach the app (the gateway's hot path). */
+  /** Serves some requests on Node's own objects before they reach the app (the gateway's hot path, a module's edge routes). */
   edge?: (next: RequestListener) => RequestListener;
   /** Releases what the app holds (connection pools, watchers, workers) after its server stopped. */
   close?: () => Promise<void>;

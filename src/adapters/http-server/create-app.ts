@@ -10,12 +10,18 @@ import type { RequestIdentity } from "../request-context/request-context.ts";
 import { requestPipeline, type RequestPipelineOptions } from "./request-pipeline.ts";
 import { validationMessage } from "../../contracts/validation-message.ts";
 
+/** A request part (`body`, `query`, ...) its schema refused: the 400 envelope naming what is wrong. */
+export function invalidRequest(error: Parameters<typeof validationMessage>[0], part: string): AppError {
+  return AppError.invalid(validationMessage(error, part));
+}
+
 // Query, path and header validation failures become the same 400 envelope as a bad body.
 const rejectInvalidRequest: Hook<unknown, AppEnv, string, void> = (result) => {
-  if (!result.success) {
-    throw AppError.invalid(validationMessage(result.error, result.target === "json" ? "body" : result.target));
-  }
+  if (!result.success) throw invalidRequest(result.error, result.target === "json" ? "body" : result.target);
 };
+
+/** Where every app mounts requestPipeline: Hono's histogram label for what the pipeline refuses before any route. */
+export const PIPELINE_PATH = "/*";
 
 export type BaseOptions = Omit<RequestPipelineOptions, "log" | "bodies">;
 
@@ -30,7 +36,7 @@ export function createRouter(): OpenAPIHono<AppEnv> {
  * verifies it itself).
  */
 export function withBaseMiddleware<A extends Hono<AppEnv>>(app: A, log: Logger, options: BaseOptions & Pick<RequestPipelineOptions, "bodies"> = {}): A {
-  app.use(requestPipeline({ log, ...options }));
+  app.use(PIPELINE_PATH, requestPipeline({ log, ...options }));
   app.onError((error, c) => errorReply(error, c, log));
   app.notFound((c) => errorReply(AppError.notFound(`no route for ${c.req.method} ${c.req.path}`), c, log));
   return app;

@@ -1,4 +1,4 @@
-import { createServer, request, type RequestListener, type Server } from "node:http";
+import { Agent, createServer, request, type RequestListener, type Server } from "node:http";
 import { Writable } from "node:stream";
 import { createRoute, z } from "@hono/zod-openapi";
 import { getRequestListener } from "@hono/node-server";
@@ -19,7 +19,7 @@ const identity = { tokens, authRequired: (path: string) => path.startsWith("/clo
 const Thing = z.object({ id: z.number().int().positive(), name: z.string().min(1).max(20), tags: z.array(z.string()).max(3).optional() }, { error: "must be a JSON object" });
 
 // What the handler does with a name: the error paths after validation.
-async function handle(input: z.output<typeof Thing>): Promise<unknown> {
+async function handle(input: z.output<typeof Thing>): Promise<object> {
   if (input.name === "away") throw AppError.unavailable("the broker is unavailable", "broker at 10.0.0.1:9092 refused");
   if (input.name === "boom") throw new Error("a driver's own words at 10.0.0.1");
   return { saved: input };
@@ -66,13 +66,14 @@ interface Sent {
   body?: string | Buffer;
   /** Sent without a Content-Length, in chunks. */
   chunked?: boolean;
+  agent?: Agent;
 }
 
 async function send(port: number, sent: Sent) {
   const body = sent.body === undefined ? Buffer.alloc(0) : Buffer.from(sent.body);
   const headers = { ...(sent.chunked ? {} : { "content-length": String(body.length) }), ...sent.headers };
   return new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method: sent.method ?? "POST", path: sent.path ?? "/things", headers }, (res) => {
+    const req = request({ host: "127.0.0.1", port, method: sent.method ?? "POST", path: sent.path ?? "/things", headers, agent: sent.agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString() }));
@@ -92,6 +93,7 @@ async function seen(s: Side, sent: Sent) {
   const [lines, handled, timed] = [s.lines.length, s.handled.length, await s.timings()];
   const res = await send(s.port, sent);
   const id = String(res.headers["x-request-id"]);
+  const { date, ...headers } = res.headers;
   const requestId = UUID.test(id) ? "<uuid>" : id;
   // The stack of an error line differs by who called the handler; its message does not.
   const access = s.lines
@@ -100,10 +102,10 @@ async function seen(s: Side, sent: Sent) {
   return {
     status: res.status,
     body: res.text.replaceAll(id, requestId),
-    headers: { type: res.headers["content-type"], requestId, retryAfter: res.headers["retry-after"], authenticate: res.headers["www-authenticate"] },
+    headers: { ...headers, "x-request-id": requestId },
     access,
-    // The histogram's label sets this request counted in.
-    timings: Object.entries(await s.timings()).filter(([labels, count]) => count !== (timed[labels] ?? 0)).map(([labels]) => labels),
+    // What this request added to the histogram's counts, by label set.
+    timings: Object.entries(await s.timings()).flatMap(([labels, count]) => (count === (timed[labels] ?? 0) ? [] : [[labels, count - (timed[labels] ?? 0)]])),
     handled: s.handled.slice(handled),
   };
 }
@@ -144,6 +146,9 @@ const servedAtTheEdge: [string, Sent][] = [
   ["missing fields", { headers: json, body: "{}" }],
   ["a name too long and too many tags", { headers: json, body: JSON.stringify({ id: 7, name: "x".repeat(21), tags: ["a", "b", "c", "d"] }) }],
   ["deep nesting", { headers: json, body: "[".repeat(5_000) + "]".repeat(5_000) }],
+  ["a __proto__ key", { headers: json, body: '{"id": 7, "name": "seven", "__proto__": {"admin": true}}' }],
+  ["an empty body with no Content-Type", {}],
+  ["a body of exactly the bound", { headers: json, body: JSON.stringify({ id: 7, name: "seven", pad: "x".repeat(1024 * 1024 - 37) }) }],
   ["a handler that finds the broker away (503)", { headers: json, body: JSON.stringify({ id: 1, name: "away" }) }],
   ["a handler that throws (500, no internals)", { headers: json, body: JSON.stringify({ id: 1, name: "boom" }) }],
   ["a refused token on an open route", { headers: { ...json, authorization: "Bearer not-a-token" }, body: thing }],
@@ -159,6 +164,14 @@ const passedOn: [string, Sent][] = [
   ["another path", { path: "/things/", headers: json, body: thing }],
   ["a body over the bound (413)", { headers: json, body: "x".repeat(1024 * 1024 + 1) }],
   ["two Authorization headers", { headers: { ...json, authorization: ["Bearer a", "Bearer b"] }, body: thing }],
+  ["two Content-Type headers", { headers: { "content-type": ["application/json", "application/xml"] }, body: thing }],
+  ["JSON with a stray semicolon", { headers: { "content-type": "application/json;" }, body: thing }],
+  ["JSON with a space before its parameter", { headers: { "content-type": "application/json ; charset=utf-8" }, body: thing }],
+  ["JSON with a parameter without a value", { headers: { "content-type": "application/json; charset" }, body: thing }],
+  ["a structured JSON type", { headers: { "content-type": "application/vnd.api+json" }, body: thing }],
+  ["a Host the app cannot build a URL from", { headers: { ...json, host: "a b" }, body: thing }],
+  ["GET on a route's path (405)", { method: "GET" }],
+  ["HEAD on a route's path", { method: "HEAD" }],
 ];
 
 describe("jsonRouteEdge", () => {
@@ -188,15 +201,52 @@ describe("jsonRouteEdge", () => {
     }
   });
 
-  it("answers a request whose client left before its body ended with nothing, and the server goes on", async () => {
-    await new Promise<void>((resolve) => {
-      const req = request({ host: "127.0.0.1", port: edge.port, method: "POST", path: "/things", headers: { ...json, "content-length": "100" } });
-      req.on("error", () => resolve());
-      req.write('{"id":');
-      setTimeout(() => (req.destroy(), resolve()), 50);
-    });
+  it("answers a request whose client left before its body ended as the app does (a 400, logged and counted), and goes on", async () => {
+    const cut = async (s: Side) => {
+      const [lines, timed] = [s.lines.length, await s.timings()];
+      await new Promise<void>((resolve) => {
+        const req = request({ host: "127.0.0.1", port: s.port, method: "POST", path: "/things", headers: { ...json, "content-length": "100", "x-request-id": "cut-1" } });
+        req.on("error", () => resolve());
+        req.write('{"id":', () => setTimeout(() => (req.destroy(), resolve()), 50));
+      });
+      const deadline = Date.now() + 2_000;
+      while (s.lines.length === lines && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const counts = Object.entries(await s.timings()).filter(([labels, count]) => count !== (timed[labels] ?? 0));
+      return { lines: s.lines.slice(lines).map(({ time, pid, hostname, ms, ...line }) => line), counts };
+    };
+    const [atEdge, inApp] = [await cut(edge), await cut(app)];
+    expect(atEdge).toEqual(inApp);
+    expect(atEdge.lines).toContainEqual(expect.objectContaining({ msg: "request", requestId: "cut-1", status: 400 }));
     const handled = edge.handled.length;
     expect((await seen(edge, { headers: json, body: thing })).status).toBe(201);
     expect(edge.handled.length).toBe(handled + 1);
+  });
+
+  it("keeps a keep-alive connection going across requests it answers and requests it hands on", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const before = edge.passedOn();
+      const statuses = [];
+      for (const sent of [{ headers: json, body: thing }, { headers: { "content-type": "application/xml" }, body: thing }, { headers: json, body: thing }]) {
+        statuses.push((await send(edge.port, { ...sent, agent })).status);
+      }
+      expect(statuses).toEqual([201, 415, 201]);
+      expect(edge.passedOn()).toBe(before + 1);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("keeps a Connection: close set before it (a draining server's), and the client's socket is closed", async () => {
+    const e = jsonRouteEdge({ routes: [edgeRoute("/things", Thing, 201, handle)], log: pino({ level: "silent" }), identity });
+    const server = createServer((req, res) => (res.setHeader("connection", "close"), e(() => res.end())(req, res)));
+    const port = await listenOnLoopback(server, 0);
+    try {
+      const res = await send(port, { headers: json, body: thing });
+      expect(res).toMatchObject({ status: 201, headers: { connection: "close" } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,10 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
-import { AppError } from "../../contracts/app-error.ts";
-import { validationMessage } from "../../contracts/validation-message.ts";
 import type { Logger } from "../logging/logger.ts";
 import { verifyCaller, type RequestContext, type RequestIdentity } from "../request-context/request-context.ts";
+import { logAccess } from "./access-line.ts";
+import { invalidRequest, PIPELINE_PATH } from "./create-app.ts";
 import { errorAnswer } from "./error-handler.ts";
 import { relabelledAsJson } from "./legacy-json-body.ts";
 import { MAX_BODY_BYTES } from "./request-pipeline.ts";
@@ -16,12 +16,14 @@ export interface EdgeRoute {
   body: z.ZodType;
   /** The status of a handled request (the app's route answers the same). */
   status: 200 | 201;
-  handle(input: unknown): Promise<unknown>;
+  /** Resolves with the reply, a JSON object. */
+  handle(input: unknown): Promise<object>;
 }
 
 /** An EdgeRoute whose handler takes what its schema gives. */
-export function edgeRoute<S extends z.ZodType>(path: string, body: S, status: EdgeRoute["status"], handle: (input: z.output<S>) => Promise<unknown>): EdgeRoute {
-  return { path, body, status, handle: handle as (input: unknown) => Promise<unknown> };
+export function edgeRoute<S extends z.ZodType>(path: string, body: S, status: EdgeRoute["status"], handle: (input: z.output<S>) => Promise<object>): EdgeRoute {
+  // Safe: the edge calls it only with what `body` parsed.
+  return { path, body, status, handle: handle as (input: unknown) => Promise<object> };
 }
 
 export interface JsonRouteEdgeOptions {
@@ -32,26 +34,36 @@ export interface JsonRouteEdgeOptions {
   timing?: (route: string, method: string, status: number, seconds: number) => void;
 }
 
-// The app's histogram names what its pipeline refuses before any route (a caller refused) by the
-// pipeline's own path, the one its middleware is mounted on.
-const PIPELINE_ROUTE = "/*";
-
-// What the app reads as JSON: its own type (any parameters), or none or a legacy type, relabelled.
-const readAsJson = (type: string | undefined) =>
-  type === "application/json" || relabelledAsJson(type) || type!.split(";")[0]!.trim().toLowerCase() === "application/json";
+// JSON as every gate of the app takes it (a subset of what zod-openapi's media type gate and Hono's
+// validator accept), or none or a legacy type, which the app relabels as JSON. Other spellings
+// (parameters, stray semicolons) go to the app, whose gate decides.
+const PLAIN_JSON = /^application\/json(; ?charset=utf-8)?$/i;
+// A host name or IPv4 address and a port: what the app's URL is built from without fail.
+const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 /**
  * Whether the headers alone say the request is the plain case the edge answers as the app would:
- * a body framed by a Content-Length within the app's bound, read as JSON, and at most one
- * Authorization header (the app would join several into one that fails). Anything else (chunked,
- * too large, another type) goes to the app, which reads nothing that the edge has read.
+ * a plain Host, a body framed by a Content-Length within the app's bound, read as JSON, and one
+ * Content-Type and one Authorization at most (Node keeps the first of several, the app joins them
+ * into one that fails). Anything else (chunked, too large, another type) goes to the app, which
+ * reads nothing that the edge has read.
  */
 function plain(req: IncomingMessage): boolean {
   const headers = req.headers;
-  if (headers["transfer-encoding"] !== undefined || !readAsJson(headers["content-type"])) return false;
+  if (headers["transfer-encoding"] !== undefined || !PLAIN_HOST.test(headers.host ?? "")) return false;
+  const type = headers["content-type"];
+  if (!(type === undefined || PLAIN_JSON.test(type) || relabelledAsJson(type))) return false;
   const length = headers["content-length"];
   if (length === undefined || Number(length) > MAX_BODY_BYTES) return false;
-  return headers.authorization === undefined || req.headersDistinct.authorization?.length === 1;
+  return (type === undefined || once(req, "content-type")) && (headers.authorization === undefined || once(req, "authorization"));
+}
+
+/** Whether the request carries this (lower-case) header on one line only. */
+function once(req: IncomingMessage, name: string): boolean {
+  const raw = req.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) seen++;
+  return seen === 1;
 }
 
 /**
@@ -72,14 +84,30 @@ export function jsonRouteEdge(options: JsonRouteEdgeOptions): (app: RequestListe
     const started = performance.now();
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    // A client gone before its body ended is answered by nobody: nothing was done for it.
-    req.on("error", () => {});
-    req.once("end", () => void serve(route, req, res, chunks, started));
+    // A client gone before its body ended gets, as from the app, a 400 for a body that is not JSON
+    // (logged and counted; its socket is gone, so nobody reads it).
+    let answered = false;
+    const once = (body: Buffer[] | undefined) => {
+      if (answered) return;
+      answered = true;
+      answer(route, req, res, body, started);
+    };
+    // `on`, not `once`: a second error with no listener left would be thrown.
+    req.on("error", () => once(undefined));
+    req.once("end", () => once(chunks));
   };
 
-  async function serve(route: EdgeRoute, req: IncomingMessage, res: ServerResponse, chunks: Buffer[], started: number): Promise<void> {
+  function answer(route: EdgeRoute, req: IncomingMessage, res: ServerResponse, chunks: Buffer[] | undefined, started: number): void {
+    serve(route, req, res, chunks, started).catch((error: unknown) => {
+      // Only a fault of the edge itself lands here (serve answers every error of the request).
+      log.error({ err: error, method: "POST", path: route.path }, "edge route failed");
+      res.destroy();
+    });
+  }
+
+  async function serve(route: EdgeRoute, req: IncomingMessage, res: ServerResponse, chunks: Buffer[] | undefined, started: number): Promise<void> {
     const context: RequestContext = { requestId: requestIdOf(req.headers["x-request-id"] as string | undefined) };
-    let label = PIPELINE_ROUTE;
+    let label = PIPELINE_PATH;
     let status: number = route.status;
     let headers: Record<string, string> = {};
     let body: string;
@@ -88,7 +116,7 @@ export function jsonRouteEdge(options: JsonRouteEdgeOptions): (app: RequestListe
       if (verifying) await verifying;
       label = route.path;
       const parsed = route.body.safeParse(jsonOf(chunks));
-      if (!parsed.success) throw AppError.invalid(validationMessage(parsed.error, "body"));
+      if (!parsed.success) throw invalidRequest(parsed.error, "body");
       body = JSON.stringify(await route.handle(parsed.data));
     } catch (error) {
       const answer = errorAnswer(error, { requestId: context.requestId, method: "POST", path: route.path }, log);
@@ -98,17 +126,17 @@ export function jsonRouteEdge(options: JsonRouteEdgeOptions): (app: RequestListe
     const ms = performance.now() - started;
     res.writeHead(status, { ...headers, "content-type": "application/json", "x-request-id": context.requestId, "content-length": Buffer.byteLength(body) });
     res.end(body);
-    const userId = context.caller?.userId;
-    log.info({ requestId: context.requestId, ...(userId === undefined ? {} : { userId }), method: "POST", path: route.path, status, ms: Math.round(ms * 10) / 10 }, "request");
+    logAccess(log, context.requestId, context.caller?.userId, "POST", route.path, status, ms);
     timing?.(label, "POST", status, ms / 1000);
   }
 }
 
 const utf8 = new TextDecoder();
 
-/** The body as the app's validator reads it (UTF-8, a leading BOM dropped); its refusal when it is not JSON. */
-function jsonOf(chunks: Buffer[]): unknown {
+/** The body as the app's validator reads it (UTF-8, a leading BOM dropped); its refusal when it is not JSON or was cut. */
+function jsonOf(chunks: Buffer[] | undefined): unknown {
   try {
+    if (chunks === undefined) throw new Error("the client left before its body ended");
     return JSON.parse(utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
   } catch {
     // The validator's own refusal, so the one error mapping words it as it does for the app.

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler, Next } from "hono";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { identifyCaller, runInRequest, type RequestContext, type RequestIdentity } from "../request-context/request-context.ts";
+import { logAccess } from "./access-line.ts";
 import type { AppEnv } from "./app-env.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { errorReply } from "./error-handler.ts";
@@ -71,9 +72,7 @@ export function requestPipeline(options: RequestPipelineOptions): MiddlewareHand
     const serve = async () => {
       await admit(c, context, next);
       const ms = performance.now() - started;
-      // Names the request and caller itself: without the async context, the logger's mixin cannot.
-      const userId = context.caller?.userId;
-      log.info({ requestId, ...(userId === undefined ? {} : { userId }), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms * 10) / 10 }, "request");
+      logAccess(log, requestId, context.caller?.userId, c.req.method, c.req.path, c.res.status, ms);
       timing?.(c, ms / 1000);
     };
     await (asyncContext ? runInRequest(context, serve) : serve());

@@ -1,8 +1,7 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Listener } from "../../roles/roles.ts";
-import { rolesOf } from "../../roles/roles.ts";
+import { rolesOf, type Listener } from "../../roles/roles.ts";
 import { listenOnLoopback } from "../../testing/listen-on-loopback.ts";
 import { startTestPlatform, type TestPlatform } from "../../testing/test-platform.ts";
 
