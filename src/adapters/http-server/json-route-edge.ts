@@ -6,6 +6,7 @@ import { verifyCaller, type RequestContext, type RequestIdentity } from "../requ
 import { logAccess } from "./access-line.ts";
 import { invalidRequest, PIPELINE_PATH } from "./create-app.ts";
 import { errorAnswer } from "./error-handler.ts";
+import { NAMED_HOST } from "./host-header.ts";
 import { relabelledAsJson } from "./legacy-json-body.ts";
 import { MAX_BODY_BYTES } from "./request-pipeline.ts";
 import { requestIdOf } from "./request-id.ts";
@@ -38,19 +39,17 @@ export interface JsonRouteEdgeOptions {
 // validator accept), or none or a legacy type, which the app relabels as JSON. Other spellings
 // (parameters, stray semicolons) go to the app, whose gate decides.
 const PLAIN_JSON = /^application\/json(; ?charset=utf-8)?$/i;
-// A host name or IPv4 address and a port: what the app's URL is built from without fail.
-const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 /**
  * Whether the headers alone say the request is the plain case the edge answers as the app would:
- * a plain Host, a body framed by a Content-Length within the app's bound, read as JSON, and one
+ * a named Host (the app's URL is built from it without fail; an IPv6 literal is left to the app), a body framed by a Content-Length within the app's bound, read as JSON, and one
  * Content-Type and one Authorization at most (Node keeps the first of several, the app joins them
  * into one that fails). Anything else (chunked, too large, another type) goes to the app, which
  * reads nothing that the edge has read.
  */
 function plain(req: IncomingMessage): boolean {
   const headers = req.headers;
-  if (headers["transfer-encoding"] !== undefined || !PLAIN_HOST.test(headers.host ?? "")) return false;
+  if (headers["transfer-encoding"] !== undefined || !NAMED_HOST.test(headers.host ?? "")) return false;
   const type = headers["content-type"];
   if (!(type === undefined || PLAIN_JSON.test(type) || relabelledAsJson(type))) return false;
   const length = headers["content-length"];
@@ -87,23 +86,19 @@ export function jsonRouteEdge(options: JsonRouteEdgeOptions): (app: RequestListe
     // A client gone before its body ended gets, as from the app, a 400 for a body that is not JSON
     // (logged and counted; its socket is gone, so nobody reads it).
     let answered = false;
-    const once = (body: Buffer[] | undefined) => {
+    const answer = (body: Buffer[] | undefined) => {
       if (answered) return;
       answered = true;
-      answer(route, req, res, body, started);
+      serve(route, req, res, body, started).catch((error: unknown) => {
+        // Only a fault of the edge itself lands here (serve answers every error of the request).
+        log.error({ err: error, method: "POST", path: route.path }, "edge route failed");
+        res.destroy();
+      });
     };
     // `on`, not `once`: a second error with no listener left would be thrown.
-    req.on("error", () => once(undefined));
-    req.once("end", () => once(chunks));
+    req.on("error", () => answer(undefined));
+    req.once("end", () => answer(chunks));
   };
-
-  function answer(route: EdgeRoute, req: IncomingMessage, res: ServerResponse, chunks: Buffer[] | undefined, started: number): void {
-    serve(route, req, res, chunks, started).catch((error: unknown) => {
-      // Only a fault of the edge itself lands here (serve answers every error of the request).
-      log.error({ err: error, method: "POST", path: route.path }, "edge route failed");
-      res.destroy();
-    });
-  }
 
   async function serve(route: EdgeRoute, req: IncomingMessage, res: ServerResponse, chunks: Buffer[] | undefined, started: number): Promise<void> {
     const context: RequestContext = { requestId: requestIdOf(req.headers["x-request-id"] as string | undefined) };

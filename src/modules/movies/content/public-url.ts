@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../adapters/http-server/app-env.ts";
-
-const HOST = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+import { HOST } from "../../../adapters/http-server/host-header.ts";
 
 /**
  * The URL as the client can follow it. S3's are absolute already; the filesystem store's are paths
