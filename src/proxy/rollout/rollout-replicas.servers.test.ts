@@ -58,11 +58,13 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
     a.traffic = keyedTraffic(a.url, 3);
     b.traffic = keyedTraffic(b.url, 3);
     // Started on one replica: the plan is stored, and one of the two leads it. The 60 % step lasts
-    // long enough that the leader, stopped gracefully once both show 30 %, cannot promote on its own
-    // while its listeners drain (a dead leader would stop at once; a stopping one still ticks).
+    // longer than the leader's graceful stop can (SHUTDOWN_TIMEOUT_MS, 10 s by default), so the
+    // leader, stopped once both show 30 %, cannot promote on its own while its listeners drain (a
+    // dead leader would stop at once; a stopping one still ticks). At 3 s, a drain slowed by CI's
+    // load once outlasted the step, and the stopping leader promoted.
     const starter = b;
     const plan = {
-      steps: [{ shadow: true, percent: 0, duration: "200ms" }, { percent: 10, duration: "200ms" }, { percent: 30, duration: "200ms" }, { percent: 60, duration: "3s" }, { percent: 100 }],
+      steps: [{ shadow: true, percent: 0, duration: "200ms" }, { percent: 10, duration: "200ms" }, { percent: 30, duration: "200ms" }, { percent: 60, duration: "12s" }, { percent: 100 }],
       analysis: { interval: "150ms", window: "5s", minRequests: 5 },
     };
     expect([await leads(a), await leads(b)]).toEqual([false, false]);
