@@ -19,6 +19,7 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
   let legacy: ScriptedService;
   let service: ScriptedService;
   const replicas: Replica[] = [];
+  let stopWatching = async () => {};
 
   const startReplica = async (id: string): Promise<Replica> => {
     const role = await startProxyReplica({
@@ -45,6 +46,7 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
     service = await new ScriptedService("movies-service", (r) => ({ body: movie(idOf(r.path)) })).start();
   });
   afterAll(async () => {
+    await stopWatching();
     for (const r of replicas) {
       await r.traffic?.stop();
       await r.role.stop().catch(() => {});
@@ -71,18 +73,15 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
     expect((await starter.admin.call("PUT", "/admin/routes/movies/rollout", plan)).status).toBe(201);
     expect(await waitFor(async () => [await leads(a), await leads(b)], (l) => l.filter(Boolean).length === 1)).toContain(true);
 
-    // When each replica first showed each weight.
+    // When each replica first showed each weight, sampled in the background so the survivor is still
+    // watched while the leader stops (a foreground sample paused for the whole drain, and a weight the
+    // survivor had applied at once was recorded seconds late).
     const firstSeen = new Map<string, Map<number, number>>([["a", new Map()], ["b", new Map()]]);
-    const watch = async () => {
-      for (const r of replicas.filter((x) => x.id === "a" || x.id === "b")) {
-        if (!watching.alive.has(r.id)) continue;
-        const p = await percentOn(r).catch(() => undefined);
-        if (p !== undefined && !firstSeen.get(r.id)!.has(p)) firstSeen.get(r.id)!.set(p, Date.now());
-      }
-    };
-    const watching = { alive: new Set(["a", "b"]) };
+    const watched = new Set(["a", "b"]);
+    const watcher = sampleWeights(() => replicas.filter((r) => watched.has(r.id)), percentOn, firstSeen);
+    stopWatching = watcher.stop;
     // Until both replicas run at 30 % (the starter's delay is asserted below).
-    await waitFor(async () => (await watch(), [...firstSeen.values()].every((seen) => seen.has(30))), Boolean, 60_000, 20);
+    await waitFor(async () => [...firstSeen.values()].every((seen) => seen.has(30)), Boolean, 60_000, 20);
     expect((await starter.admin.rollout()).state).toBe("progressing");
 
     // The leader dies mid-rollout: its traffic stops, the other replica takes the lease and finishes.
@@ -90,9 +89,10 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
     const survivor = leader === a ? b : a;
     expect(await leads(survivor)).toBe(false);
     await leader.traffic!.stop();
-    watching.alive.delete(leader.id);
+    watched.delete(leader.id);
     await leader.role.stop();
-    const done = await waitFor(async () => (await watch(), await survivor.admin.rollout()), (r) => r.state !== "progressing", 60_000, 20);
+    const done = await waitFor(() => survivor.admin.rollout(), (r) => r.state !== "progressing", 60_000, 20);
+    await watcher.stop();
     expect(done).toMatchObject({ state: "promoted", percent: 100 });
     // The dead leader moved the steps up to 30 %, the survivor the ones after.
     expect(done.history.find((h: { percent: number }) => h.percent === 30).by).toBe(`rollout-analysis (${leader.id})`);
@@ -116,3 +116,30 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
     expect(resumed.history.length).toBe(done.history.length);
   }, 120_000);
 });
+
+/** Polls each watched replica's weight every 20 ms until stopped (bounded at 2 min), recording when each first showed each weight. */
+function sampleWeights(
+  watched: () => Replica[],
+  percentOn: (r: Replica) => Promise<number>,
+  firstSeen: Map<string, Map<number, number>>,
+): { stop(): Promise<void> } {
+  let running = true;
+  const deadline = Date.now() + 120_000;
+  const loop = (async () => {
+    while (running && Date.now() < deadline) {
+      await Promise.all(
+        watched().map(async (r) => {
+          const p = await percentOn(r).catch(() => undefined);
+          if (p !== undefined && !firstSeen.get(r.id)!.has(p)) firstSeen.get(r.id)!.set(p, Date.now());
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
