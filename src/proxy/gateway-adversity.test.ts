@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { countBy, sendMany } from "../testing/http-load.ts";
-import { ADMIN_TOKEN, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
+import { ADMIN_TOKEN, DOWN_SERVICE_URL, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 import { startTestRole } from "../testing/test-platform.ts";
 import type { RunningRole } from "../roles/run-role.ts";
 
@@ -74,8 +74,7 @@ describe("a gateway under adversity", () => {
   }, 30_000);
 
   it("sends GETs and POSTs to the legacy target with zero failures while the service is dead, then ejected", async () => {
-    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", BREAKER_CONSECUTIVE_FAILURES: "3" });
-    await g.movies.kill();
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", MOVIES_SERVICE_URL: DOWN_SERVICE_URL, BREAKER_CONSECUTIVE_FAILURES: "3" });
     const results = await sendMany(400, 10, (i) =>
       i % 2 ? fetch(`${g!.url}/api/movies?i=${i}`) : fetch(`${g!.url}/api/movies`, { method: "POST", body: `{"title":"t${i}"}` }),
     );

@@ -3,7 +3,7 @@ import type { RoutesReport } from "./control/admin-routes.ts";
 import { countBy, sendMany } from "../testing/http-load.ts";
 import { expectError } from "../testing/expect-reply.ts";
 import { readReply } from "../testing/reply.ts";
-import { ADMIN_TOKEN, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
+import { ADMIN_TOKEN, DOWN_SERVICE_URL, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 let g: TestGateway;
 afterEach(() => g?.stop());
@@ -62,8 +62,7 @@ describe("the safety net", () => {
   });
 
   it("sends a write the service never received to the legacy target: the service is down", async () => {
-    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100" });
-    await g.movies.kill();
+    g = await startTestGateway({ MOVIES_MIGRATION_PERCENT: "100", MOVIES_SERVICE_URL: DOWN_SERVICE_URL });
     const res = await post('{"title":"kept"}');
     expect(res.status).toBe(200);
     expect(res.headers.get("x-served-by")).toBe("monolith");

@@ -4,6 +4,13 @@ import type { RunningRole } from "../roles/run-role.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 
+/**
+ * A service that is down: port 1 on the loopback, which no test listens on and listen(0) never hands
+ * out. A killed fake's freed port can be taken by a parallel worker's listen(0) before the request,
+ * which then reaches that server instead of being refused.
+ */
+export const DOWN_SERVICE_URL = "http://127.0.0.1:1";
+
 export interface TestGateway {
   url: string;
   /** The admin listener: /metrics and /admin/*. */
