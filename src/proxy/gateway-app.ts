@@ -38,6 +38,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   traffic: RecentTraffic;
   rollouts: RolloutController;
+  /** At the start of a graceful stop, before the listeners drain: hands the rollout lease over. */
+  drain(): Promise<void>;
   /** Stops watching the route file and closes the upstream connection pools. */
   close(): Promise<void>;
 }
@@ -148,6 +150,7 @@ export function createGateway(
     metrics,
     traffic,
     rollouts,
+    drain: () => rollouts.retire(),
     close: async () => {
       closing.abort();
       stopWatching();

@@ -24,6 +24,8 @@ export interface Listener {
   app: { fetch: FetchHandler };
   /** Serves some requests on Node's own objects before they reach the app (the gateway's hot path, a module's edge routes). */
   edge?: (next: RequestListener) => RequestListener;
+  /** Called as the role starts stopping, before its servers drain: hands over what a stopping replica must not keep doing. */
+  drain?: () => Promise<void>;
   /** Releases what the app holds (connection pools, watchers, workers) after its server stopped. */
   close?: () => Promise<void>;
 }
@@ -77,7 +79,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
         const services = Object.fromEntries(modules.map((l) => [l.name, l.app.fetch]));
         const gateway = createGateway(config.gateway, { monolith: monolith.fetch, services }, identityPolicy(config), log, new DatabaseRolloutStore(p.database.db));
         return [
-          { name: "gateway", port: config.gateway.port, app: gateway.app, edge: gateway.edge, close: gateway.close },
+          { name: "gateway", port: config.gateway.port, app: gateway.app, edge: gateway.edge, drain: gateway.drain, close: gateway.close },
           adminListener(config, log, metrics, { platform: p, gateway: gateway.admin, registries: [gateway.metrics.registry] }),
           { name: "monolith", port: config.monolithPort, app: monolith },
           ...modules,
@@ -111,7 +113,7 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
           await (await database?.catch(() => undefined))?.close();
         };
         return [
-          { name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, edge: gateway.edge, close },
+          { name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, edge: gateway.edge, drain: gateway.drain, close },
           adminListener(config, log, metrics, { gateway: gateway.admin, registries: [gateway.metrics.registry] }),
         ];
       },

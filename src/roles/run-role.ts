@@ -37,9 +37,26 @@ export async function startRole(role: string, config: Readonly<Config>, log: Log
     platform,
     ports: listening.ports,
     stop: async () => {
-      await listening.close(config.shutdownTimeoutMs);
+      // The hand-over is part of the stop's budget, not added to it.
+      const started = Date.now();
+      await drained(listeners, Math.min(HAND_OVER_MS, config.shutdownTimeoutMs), log);
+      await listening.close(Math.max(0, config.shutdownTimeoutMs - (Date.now() - started)));
       await Promise.all(listeners.map((l) => l.close?.()));
       await closePlatform();
     },
   };
+}
+
+// A tick's few statements: a hand-over stuck on a dead database must not hold the stop.
+const HAND_OVER_MS = 2_000;
+
+async function drained(listeners: Listener[], timeoutMs: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn({ timeoutMs }, "the hand-over before draining took too long; stopping anyway");
+      resolve();
+    }, timeoutMs);
+  });
+  await Promise.race([Promise.all(listeners.map((l) => l.drain?.().catch((error: Error) => log.warn({ listener: l.name, err: error.message }, "hand-over before draining failed")))), late]).finally(() => clearTimeout(timer));
 }

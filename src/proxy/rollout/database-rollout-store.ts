@@ -95,4 +95,11 @@ export class DatabaseRolloutStore implements RolloutStore {
       return taken.rows.length > 0;
     });
   }
+
+  async releaseLead(replica: string): Promise<void> {
+    await this.db
+      .update(leaderLease)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(and(eq(leaderLease.name, LEASE), eq(leaderLease.holder, replica)));
+  }
 }

@@ -43,6 +43,8 @@ export class RolloutController {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
+  /** Set when the replica starts stopping: it counts and applies weights, but no longer leads. */
+  private retiring = false;
   private leading = false;
   private readonly ready: Promise<void>;
   private store!: RolloutStore;
@@ -96,6 +98,24 @@ export class RolloutController {
     }, this.options.tickMs);
   }
 
+  /**
+   * Hands the leader lease over as the replica starts stopping. Its listeners may drain for seconds
+   * while it still ticks, and a stopping leader must not move a weight the live replicas then carry.
+   */
+  async retire(): Promise<void> {
+    this.retiring = true;
+    await this.ready.catch(() => {});
+    // The tick in flight may be leading: its step lands before the lease goes.
+    await this.ticking;
+    if (this.leading) {
+      this.leading = false;
+      this.metrics.leading(false);
+      this.log.info({ replica: this.options.replica }, "stopping: the rollout lease is handed over");
+    }
+    // Unreleased (no store, the database gone), the lease simply runs out.
+    await this.store?.releaseLead(this.options.replica).catch((error: Error) => this.log.warn({ err: error.message }, "rollout lease not released; it runs out"));
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -129,7 +149,7 @@ export class RolloutController {
       // A lease of 20 ticks (1 to 10 s): a replica slowed for a few ticks keeps leading, a dead one is replaced soon.
       // Nothing to decide while no rollout progresses: no lease traffic on an idle database.
       const progressing = [...this.records.values()].some((x) => x.record.state === "progressing");
-      const leading = progressing && (await this.store.tryLead(this.options.replica, Math.min(10_000, Math.max(1_000, this.options.tickMs * 20))));
+      const leading = progressing && !this.retiring && (await this.store.tryLead(this.options.replica, Math.min(10_000, Math.max(1_000, this.options.tickMs * 20))));
       if (leading !== this.leading) this.log.info({ replica: this.options.replica, leading }, leading ? "leading the rollout analysis" : "no longer leading the rollout analysis");
       this.leading = leading;
       this.metrics.leading(leading);

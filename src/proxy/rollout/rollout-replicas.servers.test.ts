@@ -4,6 +4,7 @@ import { adminClient, idOf, keyedTraffic, movie, sharedDatabase, startProxyRepli
 import { ScriptedService } from "../../testing/scripted-service.ts";
 
 const serverUrl = process.env.DB_CONNECTION_STRING;
+const HANGING_MOVIE = "999";
 
 interface Replica {
   id: string;
@@ -42,8 +43,10 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
 
   beforeAll(async () => {
     database = await sharedDatabase(serverUrl!);
-    legacy = await new ScriptedService("monolith", (r) => ({ body: movie(idOf(r.path)) })).start();
-    service = await new ScriptedService("movies-service", (r) => ({ body: movie(idOf(r.path)) })).start();
+    // Movie 999 never answers: a request that keeps a stopping replica draining.
+    const script = (r: { path: string }) => (idOf(r.path) === HANGING_MOVIE ? ("hang" as const) : { body: movie(idOf(r.path)) });
+    legacy = await new ScriptedService("monolith", script).start();
+    service = await new ScriptedService("movies-service", script).start();
   });
   afterAll(async () => {
     await stopWatching();
@@ -59,14 +62,12 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
     const [a, b] = [await startReplica("a"), await startReplica("b")];
     a.traffic = keyedTraffic(a.url, 3);
     b.traffic = keyedTraffic(b.url, 3);
-    // Started on one replica: the plan is stored, and one of the two leads it. The 60 % step lasts
-    // longer than the leader's graceful stop can (SHUTDOWN_TIMEOUT_MS, 10 s by default), so the
-    // leader, stopped once both show 30 %, cannot promote on its own while its listeners drain (a
-    // dead leader would stop at once; a stopping one still ticks). At 3 s, a drain slowed by CI's
-    // load once outlasted the step, and the stopping leader promoted.
+    // Started on one replica: the plan is stored, and one of the two leads it. The leader is stopped
+    // once both show 30 %, with a request in flight that holds its drain open for the whole graceful
+    // stop (10 s): a stopping leader that kept its lease would promote after the 3 s step itself.
     const starter = b;
     const plan = {
-      steps: [{ shadow: true, percent: 0, duration: "200ms" }, { percent: 10, duration: "200ms" }, { percent: 30, duration: "200ms" }, { percent: 60, duration: "12s" }, { percent: 100 }],
+      steps: [{ shadow: true, percent: 0, duration: "200ms" }, { percent: 10, duration: "200ms" }, { percent: 30, duration: "200ms" }, { percent: 60, duration: "3s" }, { percent: 100 }],
       analysis: { interval: "150ms", window: "5s", minRequests: 5 },
     };
     expect([await leads(a), await leads(b)]).toEqual([false, false]);
@@ -84,15 +85,24 @@ describe.runIf(Boolean(serverUrl))("two gateway replicas on one PostgreSQL", () 
     await waitFor(async () => [...firstSeen.values()].every((seen) => seen.has(30)), Boolean, 60_000, 20);
     expect((await starter.admin.rollout()).state).toBe("progressing");
 
-    // The leader dies mid-rollout: its traffic stops, the other replica takes the lease and finishes.
+    // The leader stops mid-rollout: its traffic ends, and as its listeners start draining it hands
+    // the lease over, so the other replica leads and finishes while the leader is still stopping.
     const leader = (await leads(a)) ? a : b;
     const survivor = leader === a ? b : a;
     expect(await leads(survivor)).toBe(false);
     await leader.traffic!.stop();
+    const held = fetch(`${leader.url}/api/movies/${HANGING_MOVIE}`).then((res) => res.status, () => "cut");
+    const reachedUpstream = async () => [...legacy.seen, ...service.seen].some((r) => idOf(r.path) === HANGING_MOVIE && !r.shadow);
+    expect(await waitFor(reachedUpstream, Boolean)).toBe(true);
     watched.delete(leader.id);
-    await leader.role.stop();
+    let stopped = false;
+    const stopping = leader.role.stop().then(() => (stopped = true));
+    expect(await waitFor(() => leads(survivor), Boolean, 5_000)).toBe(true);
+    expect(stopped, "the leader had already stopped: nothing was handed over while it drained").toBe(false);
     const done = await waitFor(() => survivor.admin.rollout(), (r) => r.state !== "progressing", 60_000, 20);
     await watcher.stop();
+    await stopping;
+    expect(await held).toBe("cut");
     expect(done).toMatchObject({ state: "promoted", percent: 100 });
     // The dead leader moved the steps up to 30 %, the survivor the ones after.
     expect(done.history.find((h: { percent: number }) => h.percent === 30).by).toBe(`rollout-analysis (${leader.id})`);

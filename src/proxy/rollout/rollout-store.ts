@@ -46,6 +46,8 @@ export interface RolloutStore {
   clearDiffs(route: string): Promise<void>;
   /** Takes or renews the leader lease for `leaseMs`; false while another replica holds it. */
   tryLead(replica: string, leaseMs: number): Promise<boolean>;
+  /** Ends this replica's lease if it holds it, so another replica takes it at its next tick. */
+  releaseLead(replica: string): Promise<void>;
 }
 
 /**
@@ -102,4 +104,6 @@ export class MemoryRolloutStore implements RolloutStore {
   async tryLead(): Promise<boolean> {
     return true;
   }
+
+  async releaseLead(): Promise<void> {}
 }
