@@ -106,7 +106,10 @@ export function createGateway(
     config.rollout,
   );
 
-  const app = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
+  // Nothing the gateway runs reads the async request context (its log lines name the request
+  // themselves), and one probe or scrape entering it would make every promise of the proxy role
+  // pay AsyncLocalStorage's hooks from then on.
+  const app = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog, { asyncContext: false });
   // The legacy proxy's health answer, kept byte for byte.
   app.get("/health", (c) => c.text("Strangler Fig Proxy is healthy"));
   // The gateway needs nothing to be ready: with a target away it still answers (fallback, 503).
@@ -125,7 +128,7 @@ export function createGateway(
   const edge = (next: RequestListener) => nodeEdge({ ...edgeDeps, log: gatewayLog, direct }, next);
 
   // Apart from the public port, as Envoy's admin: the ingress never exposes what shifts traffic.
-  const admin = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog);
+  const admin = withBaseMiddleware(new Hono<AppEnv>(), gatewayLog, { asyncContext: false });
   admin.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
   // Ends the dashboard's live streams when the gateway closes, rather than at the close timeout.
   const closing = new AbortController();

@@ -114,7 +114,8 @@ export function rolesOf(config: Readonly<Config>): Record<string, Role> {
         };
         return [
           { name: "gateway", port: config.port ?? config.gateway.port, app: gateway.app, edge: gateway.edge, drain: gateway.drain, close },
-          adminListener(config, log, metrics, { gateway: gateway.admin, registries: [gateway.metrics.registry] }),
+          // As the gateway's own apps: a scrape must not enter the async context for the whole process.
+          adminListener(config, log, metrics, { gateway: gateway.admin, registries: [gateway.metrics.registry], asyncContext: false }),
         ];
       },
     },

@@ -68,7 +68,15 @@ export function identifyCaller(identity: RequestIdentity, c: Context<AppEnv>, co
   });
 }
 
+let entered = false;
+
 /** Runs fn as part of a request: for work that starts outside HTTP (tests, jobs) but must carry an id. */
 export function runInRequest<T>(context: RequestContext, fn: () => T): T {
+  entered = true;
   return storage.run(context, fn);
+}
+
+/** Whether this process ever entered the async context: from then on, every promise pays its hooks. */
+export function asyncContextEntered(): boolean {
+  return entered;
 }
