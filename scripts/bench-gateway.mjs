@@ -2,7 +2,8 @@
 // Side by side in one run: GET /api/movies straight from the monolith, through a minimal Node
 // proxy written here (the floor), through our gateway, and through Debian's nginx as a reference
 // reverse proxy (when installed: apt-get install nginx-light; this script installs nothing). For
-// each proxy, its process's CPU per request (from /proc) and the ratio to the floor. Each server is its own OS
+// each proxy, its process's CPU per request (from /proc) and the ratio to the floor, from two windows per
+// row placed symmetrically in the run (A B C C B A), with the host's steal in each. Each server is its own OS
 // process started from the bundles; the load comes from wrk (1 thread) when installed (apt-get
 // install wrk), else from autocannon in this process, which then takes CPU from what it measures.
 //
@@ -118,22 +119,44 @@ async function compare(title, upstreamPort) {
   } else {
     console.log("nginx not installed (apt-get install nginx-light): reference row skipped");
   }
-  const rows = [];
-  for (const [name, url, proxy, headers] of targets) {
+  // Forward then backward (A B C C B A): this VM's speed drifts by a third within minutes, so each
+  // row is two windows placed symmetrically in the run, and the ratios compare their sums.
+  const windows = new Map(targets.map(([name]) => [name, []]));
+  for (const [name, url, proxy, headers] of [...targets, ...[...targets].reverse()]) {
     await drive({ url, headers }, connections, warmupSeconds); // not counted
     // No CPU figure for the direct row (no proxy), nor when no request finished (a starved machine).
-    const { result, cpuUs } = proxy ? await driveMeasuringCpu(proxy.pid, { url, headers }, connections, seconds) : { result: await drive({ url, headers }, connections, seconds) };
-    rows.push({ name, result, cpu: cpuUs === undefined ? undefined : cpuUs / 1000 });
+    const measured = proxy ? await driveMeasuringCpu(proxy.pid, { url, headers }, connections, seconds) : { result: await drive({ url, headers }, connections, seconds) };
+    windows.get(name).push(measured);
   }
+  const rows = [...windows].map(([name, both]) => summed(name, both));
   console.log(`\n${title}`);
-  console.log("| path | req/s | p50 ms | p99 ms | errors | proxy CPU ms/req | req/s vs floor | CPU/req vs floor |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("| path | req/s (each window) | p50 ms | p99 ms | errors | proxy CPU ms/req | req/s vs floor | CPU/req vs floor | steal % |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   const floorRow = rows[1];
-  for (const { name, result: r, cpu } of rows) {
-    const cpuText = cpu === undefined ? "" : cpu.toFixed(3);
-    const cpuRatio = cpu === undefined || floorRow.cpu === undefined ? "" : (cpu / floorRow.cpu).toFixed(2);
-    console.log(`| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${cpuText} | ${(r.requests.average / floorRow.result.requests.average).toFixed(2)} | ${cpuRatio} |`);
+  for (const r of rows) {
+    const cpuText = r.cpu === undefined ? "" : r.cpu.toFixed(3);
+    const cpuRatio = r.cpu === undefined || floorRow.cpu === undefined ? "" : (r.cpu / floorRow.cpu).toFixed(2);
+    console.log(
+      `| ${r.name} | ${r.rps.toFixed(0)} (${r.each.map((x) => x.toFixed(0)).join(", ")}) | ${r.p50} | ${r.p99} | ${r.errors} | ${cpuText} | ${(r.rps / floorRow.rps).toFixed(2)} | ${cpuRatio} | ${r.steal} |`,
+    );
   }
+}
+
+/** One row from its windows: requests and CPU summed over both, the worse latency, each window's steal. */
+function summed(name, both) {
+  const requests = both.reduce((n, w) => n + (w.result.requests.total ?? w.result.requests.average * seconds), 0);
+  const cpuKnown = both.every((w) => w.cpuUs !== undefined);
+  const cpuMs = cpuKnown ? both.reduce((n, w) => n + (w.cpuUs * (w.result.requests.total ?? 0)) / 1000, 0) : undefined;
+  return {
+    name,
+    each: both.map((w) => w.result.requests.average),
+    rps: both.reduce((n, w) => n + w.result.requests.average, 0) / both.length,
+    p50: Math.max(...both.map((w) => w.result.latency.p50)),
+    p99: Math.max(...both.map((w) => w.result.latency.p99)),
+    errors: both.reduce((n, w) => n + w.result.errors + w.result.non2xx, 0),
+    cpu: cpuMs === undefined || requests === 0 ? undefined : cpuMs / requests,
+    steal: both.every((w) => w.stealPercent === undefined) ? "" : both.map((w) => (w.stealPercent === undefined ? "?" : w.stealPercent.toFixed(1))).join(", "),
+  };
 }
 
 async function main() {
