@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Context } from "hono";
-import { isAdminOnlyPath } from "../http-server/admin-paths.ts";
+import { isAdminOnlyPath } from "../http-server/errors/admin-paths.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import type { AppEnv } from "../http-server/app-env.ts";
 import type { AccessTokens, CallerRole } from "../tokens/access-tokens.ts";
@@ -68,15 +68,15 @@ export function identifyCaller(identity: RequestIdentity, c: Context<AppEnv>, co
   });
 }
 
-let entered = false;
+let entries = 0;
 
 /** Runs fn as part of a request: for work that starts outside HTTP (tests, jobs) but must carry an id. */
 export function runInRequest<T>(context: RequestContext, fn: () => T): T {
-  entered = true;
+  entries++;
   return storage.run(context, fn);
 }
 
-/** Whether this process ever entered the async context: from then on, every promise pays its hooks. */
-export function asyncContextEntered(): boolean {
-  return entered;
+/** How often this process entered the async context: once is enough for every later promise to pay its hooks. */
+export function asyncContextEntries(): number {
+  return entries;
 }
