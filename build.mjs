@@ -43,7 +43,7 @@ await build({
   logLevel: "warning",
 });
 cpSync("drizzle", "dist/drizzle", { recursive: true });
-// The API docs' viewer, served by every role from beside its bundle (see src/adapters/http-server/api-docs.ts).
+// The API docs' viewer, served by every role from beside its bundle (see src/adapters/http-server/docs/api-docs.ts).
 const scalarEntry = createRequire(import.meta.url).resolve("@scalar/api-reference");
 cpSync(join(dirname(scalarEntry), "browser", "standalone.js"), "dist/assets/scalar-api-reference.js");
 writeFileSync(

@@ -4,7 +4,7 @@ import type { RemoteClient } from "../adapters/http-client/remote-client.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import type { Config } from "../config/config.ts";
 import type { AppEnv } from "../adapters/http-server/app-env.ts";
-import type { EdgeRoute } from "../adapters/http-server/json-route-edge.ts";
+import type { EdgeRoute } from "../adapters/http-server/edge/json-route-edge.ts";
 
 /** One port of a module: its token, the in-process service and the remote client that stand behind it. */
 export interface PortBinding<T> {

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { DependencyContainer, InjectionToken } from "tsyringe";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRouter } from "../adapters/http-server/create-app.ts";
-import { jsonReply } from "../adapters/http-server/openapi-shapes.ts";
+import { jsonReply } from "../adapters/http-server/docs/openapi-shapes.ts";
 import { startTestPlatform, startTestRole } from "../testing/test-platform.ts";
 import type { RunningRole } from "../roles/run-role.ts";
 import { checkRegistry, type ModuleDescriptor } from "./module-descriptor.ts";

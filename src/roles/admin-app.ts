@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { withBaseMiddleware } from "../adapters/http-server/create-app.ts";
-import { answerWrongMethodsWith405 } from "../adapters/http-server/method-not-allowed.ts";
+import { answerWrongMethodsWith405 } from "../adapters/http-server/errors/method-not-allowed.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import { outboxAdminRoutes } from "../adapters/outbox/outbox-admin-routes.ts";
 import type { FetchHandler } from "../proxy/targets/app-target.ts";

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../adapters/http-server/app-env.ts";
 import { createApp, finishApp } from "../adapters/http-server/create-app.ts";
-import { healthRoutes } from "../adapters/http-server/health-routes.ts";
-import { probeRoutes } from "../adapters/http-server/probe-routes.ts";
+import { healthRoutes } from "../adapters/http-server/probes/health-routes.ts";
+import { probeRoutes } from "../adapters/http-server/probes/probe-routes.ts";
 import { remoteChecks } from "../adapters/http-client/remote-readiness.ts";
 import type { ModuleDescriptor } from "../modules/module-descriptor.ts";
 import type { Platform } from "./platform.ts";

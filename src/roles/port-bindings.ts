@@ -4,7 +4,7 @@ import { EVENT_BUS, type EventBus } from "../adapters/bus/event-bus.ts";
 import { DATABASE, type Database } from "../adapters/db/database.ts";
 import { ByteBudget, LIST_CACHE_BUDGET } from "../adapters/list-cache/byte-budget.ts";
 import { RemoteClient } from "../adapters/http-client/remote-client.ts";
-import { TRUSTED_PROXY_HOPS } from "../adapters/http-server/client-address.ts";
+import { TRUSTED_PROXY_HOPS } from "../adapters/http-server/pipeline/client-address.ts";
 
 /** Where each module runs, seen from this process: "in-process", or the URL of its service. */
 export type Placement = Record<string, string>;

@@ -11,7 +11,7 @@ import { adminApp, type AdminParts } from "./admin-app.ts";
 import { openDatabase } from "../adapters/db/open-database.ts";
 import type { DatabaseHandle } from "../adapters/db/database.ts";
 import { DatabaseRolloutStore } from "../proxy/rollout/database-rollout-store.ts";
-import { jsonRouteEdge } from "../adapters/http-server/json-route-edge.ts";
+import { jsonRouteEdge } from "../adapters/http-server/edge/json-route-edge.ts";
 import { monolithApp, moduleApp } from "./apps.ts";
 import { requestIdentity } from "./request-identity.ts";
 import type { Platform } from "./platform.ts";

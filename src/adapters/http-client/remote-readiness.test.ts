@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { probeRoutes } from "../http-server/probe-routes.ts";
+import { probeRoutes } from "../http-server/probes/probe-routes.ts";
 import { FakeUpstream } from "../../testing/fake-upstream.ts";
 import { remoteAnswered, remoteChecks } from "./remote-readiness.ts";
 

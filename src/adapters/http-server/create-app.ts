@@ -2,12 +2,12 @@ import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import { AppError } from "../../contracts/app-error.ts";
 import type { Logger } from "../logging/logger.ts";
-import { apiDocs } from "./api-docs.ts";
+import { apiDocs } from "./docs/api-docs.ts";
 import type { AppEnv } from "./app-env.ts";
-import { errorReply } from "./error-handler.ts";
-import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
+import { errorReply } from "./errors/error-handler.ts";
+import { answerWrongMethodsWith405 } from "./errors/method-not-allowed.ts";
 import type { RequestIdentity } from "../request-context/request-context.ts";
-import { requestPipeline, type RequestPipelineOptions } from "./request-pipeline.ts";
+import { requestPipeline, type RequestPipelineOptions } from "./pipeline/request-pipeline.ts";
 import { validationMessage } from "../../contracts/validation-message.ts";
 
 /** A request part (`body`, `query`, ...) its schema refused: the 400 envelope naming what is wrong. */

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../http-server/app-env.ts";
-import { errorReply } from "../http-server/error-handler.ts";
-import { requestPipeline } from "../http-server/request-pipeline.ts";
+import { errorReply } from "../http-server/errors/error-handler.ts";
+import { requestPipeline } from "../http-server/pipeline/request-pipeline.ts";
 import { createLogger } from "../logging/logger.ts";
 import { AccessTokens } from "../tokens/access-tokens.ts";
 import { currentRequest } from "./request-context.ts";

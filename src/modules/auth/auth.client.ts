@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RemoteClient } from "../../adapters/http-client/remote-client.ts";
-import type { ClientOrigin } from "../../adapters/http-server/client-address.ts";
+import type { ClientOrigin } from "../../adapters/http-server/pipeline/client-address.ts";
 import { User } from "../users/index.ts";
 import { type AuthApi, type LoginInput, type RefreshInput, type RegisterInput, TokenReply } from "./auth.contract.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { InjectionToken } from "tsyringe";
-import type { ClientOrigin } from "../../adapters/http-server/client-address.ts";
+import type { ClientOrigin } from "../../adapters/http-server/pipeline/client-address.ts";
 import { text } from "../../contracts/text.ts";
 import { User, UserInput } from "../users/index.ts";
 

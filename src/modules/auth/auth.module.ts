@@ -1,6 +1,6 @@
 import type { ModuleDescriptor, PortBinding } from "../module-descriptor.ts";
 import { DATABASE } from "../../adapters/db/database.ts";
-import { TRUSTED_PROXY_HOPS } from "../../adapters/http-server/client-address.ts";
+import { TRUSTED_PROXY_HOPS } from "../../adapters/http-server/pipeline/client-address.ts";
 import { configuredAccessTokens } from "../../adapters/tokens/configured-access-tokens.ts";
 import { USERS_API } from "../users/index.ts";
 import { AUTH_API, type AuthApi } from "./auth.contract.ts";

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { clientOrigin } from "../../adapters/http-server/client-address.ts";
+import { clientOrigin } from "../../adapters/http-server/pipeline/client-address.ts";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/docs/openapi-shapes.ts";
 import { bearerToken } from "../../adapters/tokens/access-tokens.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import { User } from "../users/index.ts";

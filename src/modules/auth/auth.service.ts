@@ -7,7 +7,7 @@ import { AppError } from "../../contracts/app-error.ts";
 import type { User, UsersApi } from "../users/index.ts";
 import type { AuthApi, LoginInput, RefreshInput, RegisterInput, TokenReply } from "./auth.contract.ts";
 import { credentials, refreshTokens } from "./auth.tables.ts";
-import type { ClientOrigin } from "../../adapters/http-server/client-address.ts";
+import type { ClientOrigin } from "../../adapters/http-server/pipeline/client-address.ts";
 import type { LoginLimiter, RegistrationLimiter } from "./login-limiter.ts";
 import { GUESSABLE_PASSWORD, isStrongEnough } from "./password-strength.ts";
 import { scryptPasswords, type Passwords } from "./password.ts";

@@ -1,7 +1,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
-import { edgeRoute, type EdgeRoute } from "../../adapters/http-server/json-route-edge.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { edgeRoute, type EdgeRoute } from "../../adapters/http-server/edge/json-route-edge.ts";
+import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/docs/openapi-shapes.ts";
 import type { EventType } from "../../contracts/domain-event.ts";
 import { Health } from "../../contracts/health.ts";
 import { EventReply, type EventsApi, MovieEventInput, PaymentEventInput, UserEventInput } from "./events.contract.ts";

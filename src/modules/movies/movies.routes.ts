@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
-import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
-import { serializedListReply } from "../../adapters/http-server/serialized-list-reply.ts";
-import { errorResponses, jsonBody, jsonReply, notModifiedReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { jsonArrayReply } from "../../adapters/http-server/replies/json-array-reply.ts";
+import { serializedListReply } from "../../adapters/http-server/replies/serialized-list-reply.ts";
+import { errorResponses, jsonBody, jsonReply, notModifiedReply } from "../../adapters/http-server/docs/openapi-shapes.ts";
 import { idParam, requiredIdParam } from "../../contracts/identifiers.ts";
 import { pageQuery } from "../../contracts/pagination.ts";
 import { Movie, MovieInput, type MoviesApi } from "./movies.contract.ts";

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../adapters/http-server/create-app.ts";
-import { jsonArrayReply } from "../../adapters/http-server/json-array-reply.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/openapi-shapes.ts";
+import { jsonArrayReply } from "../../adapters/http-server/replies/json-array-reply.ts";
+import { errorResponses, jsonBody, jsonReply } from "../../adapters/http-server/docs/openapi-shapes.ts";
 import { idParam } from "../../contracts/identifiers.ts";
 import { RecordAccess } from "../../adapters/request-context/record-access.ts";
 import { pageQuery } from "../../contracts/pagination.ts";

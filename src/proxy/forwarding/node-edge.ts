@@ -1,9 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { Readable } from "node:stream";
-import { isAdminOnlyPath } from "../../adapters/http-server/admin-paths.ts";
-import { errorAnswer } from "../../adapters/http-server/error-handler.ts";
-import { requestIdOf } from "../../adapters/http-server/request-id.ts";
+import { isAdminOnlyPath } from "../../adapters/http-server/errors/admin-paths.ts";
+import { errorAnswer } from "../../adapters/http-server/errors/error-handler.ts";
+import { requestIdOf } from "../../adapters/http-server/pipeline/request-id.ts";
 import type { Logger } from "../../adapters/logging/logger.ts";
 import type { RouteDefinition } from "../routing/route-table.ts";
 import { callerIdentity } from "../routing/caller-identity.ts";

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { Context } from "hono";
 import type { AppEnv } from "../../adapters/http-server/app-env.ts";
-import { peerAddress } from "../../adapters/http-server/client-address.ts";
+import { peerAddress } from "../../adapters/http-server/pipeline/client-address.ts";
 import { AppError } from "../../contracts/app-error.ts";
 import { callerIdentity } from "../routing/caller-identity.ts";
 import { UpstreamFailure, type UpstreamRequest } from "../targets/target.ts";

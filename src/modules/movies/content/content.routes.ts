@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../../adapters/http-server/create-app.ts";
-import { errorResponses, jsonBody, jsonReply } from "../../../adapters/http-server/openapi-shapes.ts";
+import { errorResponses, jsonBody, jsonReply } from "../../../adapters/http-server/docs/openapi-shapes.ts";
 import { requiredIdParam } from "../../../contracts/identifiers.ts";
 import { requireContentAdmin } from "./content-access.ts";
 import { ContentItem, ContentList, ContentUpload, ContentUploadRequest, type MovieContentApi } from "./content.contract.ts";

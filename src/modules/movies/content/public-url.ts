@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../adapters/http-server/app-env.ts";
-import { HOST } from "../../../adapters/http-server/host-header.ts";
+import { HOST } from "../../../adapters/http-server/pipeline/host-header.ts";
 
 /**
  * The URL as the client can follow it. S3's are absolute already; the filesystem store's are paths

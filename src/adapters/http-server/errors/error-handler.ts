@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { AppError, errorStatus, type ErrorCode } from "../../contracts/app-error.ts";
-import type { ErrorReply } from "../../contracts/error-reply.ts";
-import { isDatabaseUnavailable } from "../db/database-unavailable.ts";
-import type { Logger } from "../logging/logger.ts";
-import type { AppEnv } from "./app-env.ts";
+import { AppError, errorStatus, type ErrorCode } from "../../../contracts/app-error.ts";
+import type { ErrorReply } from "../../../contracts/error-reply.ts";
+import { isDatabaseUnavailable } from "../../db/database-unavailable.ts";
+import type { Logger } from "../../logging/logger.ts";
+import type { AppEnv } from "../app-env.ts";
 
 // The inverse of the one code-to-status table (each status has one code).
 const codeOfStatus = new Map(Object.entries(errorStatus).map(([code, status]) => [status as number, code as ErrorCode]));

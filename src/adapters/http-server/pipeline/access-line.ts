@@ -1,4 +1,4 @@
-import type { Logger } from "../logging/logger.ts";
+import type { Logger } from "../../logging/logger.ts";
 
 /**
  * The one access line of a request, once its status is known: written by requestPipeline and by

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const LEGACY_TYPES = /^(application\/x-www-form-urlencoded|text\/plain)\b/i;

@@ -1,8 +1,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningRole } from "../../roles/run-role.ts";
-import { chromiumAvailable, launchChromium } from "../../testing/headless-chromium.ts";
-import { startTestRole } from "../../testing/test-platform.ts";
+import type { RunningRole } from "../../../roles/run-role.ts";
+import { chromiumAvailable, launchChromium } from "../../../testing/headless-chromium.ts";
+import { startTestRole } from "../../../testing/test-platform.ts";
 import { VIEWER_SCRIPT_PATH } from "./api-docs.ts";
 
 // A real browser, offline: every request that does not go to the server under test is aborted, as

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 
 /** What only the admin listener serves; a public port answers 404 for these, whatever sits behind it. */
 export const ADMIN_ONLY_PATHS = ["/metrics", "/admin", "/admin/*"] as const;

@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
-import { AppError } from "../../contracts/app-error.ts";
-import type { Logger } from "../logging/logger.ts";
-import { identifyCaller, runInRequest, type RequestContext, type RequestIdentity } from "../request-context/request-context.ts";
+import { AppError } from "../../../contracts/app-error.ts";
+import type { Logger } from "../../logging/logger.ts";
+import { identifyCaller, runInRequest, type RequestContext, type RequestIdentity } from "../../request-context/request-context.ts";
 import { logAccess } from "./access-line.ts";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { bodyLimit } from "./body-limit.ts";
-import { errorReply } from "./error-handler.ts";
+import { errorReply } from "../errors/error-handler.ts";
 import { relabelLegacyJsonBody } from "./legacy-json-body.ts";
 import { requestIdOf } from "./request-id.ts";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
-import type { SerializedList } from "../../contracts/serialized-list.ts";
+import type { SerializedList } from "../../../contracts/serialized-list.ts";
 
 // What `c.json(rows, 200)` is typed as, so an OpenAPI route's reply type is checked the same way.
 type TypedArrayReply<T> = Response & TypedResponse<JSONParsed<T[]>, 200, "json">;

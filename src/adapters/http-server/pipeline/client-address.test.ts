@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { clientOrigin, type ClientOrigin } from "./client-address.ts";
 
 const app = new Hono<AppEnv>().get("/origin/:hops", (c) => c.json(clientOrigin(c, Number(c.req.param("hops")))));

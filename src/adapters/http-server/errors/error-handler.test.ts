@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../contracts/app-error.ts";
+import { AppError } from "../../../contracts/app-error.ts";
 import { DATABASE_RETRY_AFTER_SECONDS, toAppError } from "./error-handler.ts";
 
 describe("toAppError", () => {

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
-import type { AppEnv } from "./app-env.ts";
-import { AppError } from "../../contracts/app-error.ts";
+import type { AppEnv } from "../app-env.ts";
+import { AppError } from "../../../contracts/app-error.ts";
 
 /**
  * Hono answers 404 for a known path with an unknown method; clients deserve 405 with an Allow

@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { ErrorReply } from "../../contracts/error-reply.ts";
+import { ErrorReply } from "../../../contracts/error-reply.ts";
 
 const descriptions: Record<number, string> = {
   400: "Invalid input: the message names each bad field",

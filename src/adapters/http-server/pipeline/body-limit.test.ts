@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import { request as httpRequest } from "node:http";
 import type { Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listenOnLoopback } from "../../testing/listen-on-loopback.ts";
-import type { AppEnv } from "./app-env.ts";
+import { listenOnLoopback } from "../../../testing/listen-on-loopback.ts";
+import type { AppEnv } from "../app-env.ts";
 import { bodyLimit } from "./body-limit.ts";
 
 const MAX = 1000;

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { Health } from "../../contracts/health.ts";
-import { createRouter } from "./create-app.ts";
-import { jsonReply } from "./openapi-shapes.ts";
+import { Health } from "../../../contracts/health.ts";
+import { createRouter } from "../create-app.ts";
+import { jsonReply } from "../docs/openapi-shapes.ts";
 
 /** The legacy health answers `{"status": true}`; 503 with `false` when the database does not answer. */
 export function healthRoutes(paths: string[], isHealthy: () => Promise<boolean>) {

@@ -1,15 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
-import type { Logger } from "../logging/logger.ts";
-import { verifyCaller, type RequestContext, type RequestIdentity } from "../request-context/request-context.ts";
-import { logAccess } from "./access-line.ts";
-import { invalidRequest, PIPELINE_PATH } from "./create-app.ts";
-import { errorAnswer } from "./error-handler.ts";
-import { NAMED_HOST } from "./host-header.ts";
-import { relabelledAsJson } from "./legacy-json-body.ts";
-import { MAX_BODY_BYTES } from "./request-pipeline.ts";
-import { requestIdOf } from "./request-id.ts";
+import type { Logger } from "../../logging/logger.ts";
+import { verifyCaller, type RequestContext, type RequestIdentity } from "../../request-context/request-context.ts";
+import { logAccess } from "../pipeline/access-line.ts";
+import { invalidRequest, PIPELINE_PATH } from "../create-app.ts";
+import { errorAnswer } from "../errors/error-handler.ts";
+import { NAMED_HOST } from "../pipeline/host-header.ts";
+import { relabelledAsJson } from "../pipeline/legacy-json-body.ts";
+import { MAX_BODY_BYTES } from "../pipeline/request-pipeline.ts";
+import { requestIdOf } from "../pipeline/request-id.ts";
 
 /** A JSON POST route served at the edge: the body schema and the handler of the app's own route. */
 export interface EdgeRoute {

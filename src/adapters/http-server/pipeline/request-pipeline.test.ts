@@ -3,11 +3,11 @@ import { routePath } from "hono/route";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../contracts/app-error.ts";
-import { currentRequest } from "../request-context/request-context.ts";
-import { AccessTokens } from "../tokens/access-tokens.ts";
-import type { AppEnv } from "./app-env.ts";
-import { errorReply } from "./error-handler.ts";
+import { AppError } from "../../../contracts/app-error.ts";
+import { currentRequest } from "../../request-context/request-context.ts";
+import { AccessTokens } from "../../tokens/access-tokens.ts";
+import type { AppEnv } from "../app-env.ts";
+import { errorReply } from "../errors/error-handler.ts";
 import { requestPipeline, type RequestPipelineOptions } from "./request-pipeline.ts";
 
 const tokens = new AccessTokens({ issuer: "test", audience: "test-api", ttlSeconds: 60, keys: [{ kid: "k1", secret: "request-pipeline-test-secret-0123456789" }] });

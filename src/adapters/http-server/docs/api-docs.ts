@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Hono } from "hono";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 
 /** Where the page loads the viewer from: this server, never a CDN (a machine offline still reads its docs). */
 export const VIEWER_SCRIPT_PATH = "/docs/scalar.js";

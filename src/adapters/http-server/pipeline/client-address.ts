@@ -1,7 +1,7 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import type { InjectionToken } from "tsyringe";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 
 /** The configured TRUSTED_PROXY_HOPS, for the routes that need to know who the client is. */
 export const TRUSTED_PROXY_HOPS: InjectionToken<number> = Symbol("TrustedProxyHops");
