@@ -7,6 +7,7 @@
 #   scripts/kafka.sh start          start in the background, wait until it takes connections
 #   scripts/kafka.sh halt           stop it by pid, keeping its data (start brings it back as it was)
 #   scripts/kafka.sh stop           stop it by pid and remove its data
+#   scripts/kafka.sh freeze|thaw    SIGSTOP / SIGCONT it: connections stay open, nothing is answered
 #   scripts/kafka.sh run -- CMD...  start, run CMD with KAFKA_BROKERS set, stop; exits with CMD's code
 #
 # KAFKA_PORT (default 19092), KAFKA_VERSION (default 3.9.1), KAFKA_HOME (default ~/.cache/cinemaabyss/kafka: caches live outside the repository).
@@ -115,8 +116,15 @@ stop() {
   rm -rf "$RUN_DIR"
 }
 
+signal() {
+  [ -f "$PID_FILE" ] || { echo "Kafka is not running (no $PID_FILE)" >&2; exit 1; }
+  kill "-$1" "$(cat "$PID_FILE")"
+}
+
 case "${1:-}" in
   fetch) fetch ;;
+  freeze) signal STOP ;;
+  thaw) signal CONT ;;
   start) start ;;
   halt) halt ;;
   stop) stop ;;
@@ -127,5 +135,5 @@ case "${1:-}" in
     trap stop EXIT
     KAFKA_BROKERS="127.0.0.1:$PORT" KAFKA_SCRIPT="$PWD/scripts/kafka.sh" KAFKA_PORT="$PORT" "$@"
     ;;
-  *) echo "usage: scripts/kafka.sh fetch|start|stop|run -- CMD..." >&2; exit 2 ;;
+  *) echo "usage: scripts/kafka.sh fetch|start|halt|stop|freeze|thaw|run -- CMD..." >&2; exit 2 ;;
 esac

@@ -59,7 +59,7 @@ function refusalType(error: unknown): string | undefined {
 export class KafkaEventBus implements EventBus {
   readonly kind = "kafka";
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly admin: Admin;
   private readonly consumers = new Set<Consumer>();
   /** The topics of each group this process consumes with, for consumerLag. */
@@ -67,6 +67,7 @@ export class KafkaEventBus implements EventBus {
   private connected: Promise<void> | undefined;
   private readonly partitionOf = new WeakMap<Message, number>();
   private readonly batcher: PublishBatcher<Published>;
+  private readonly newProducer: () => Producer;
 
   constructor(
     private readonly options: KafkaBusOptions,
@@ -95,7 +96,8 @@ export class KafkaEventBus implements EventBus {
         return partition;
       };
     };
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner });
+    this.newProducer = () => this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner });
+    this.producer = this.newProducer();
     this.batcher = new PublishBatcher((batch) => this.sendBatch(batch), { ...KAFKA_BATCH, lingerMs: options.lingerMs });
     this.admin = this.kafka.admin();
   }
@@ -193,7 +195,13 @@ export class KafkaEventBus implements EventBus {
       list.push(messages[i]!);
       byTopic.set(m.topic, list);
     });
-    const acked = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+    let acked: Awaited<ReturnType<Producer["sendBatch"]>>;
+    try {
+      acked = await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+    } catch (error) {
+      if (!refusalType(error)) await this.renewProducer(error);
+      throw error;
+    }
     const base = new Map(acked.map((r) => [`${r.topicName}/${r.partition}`, Number(r.baseOffset ?? r.offset)]));
     // Within a topic and partition, kafkajs keeps the messages in the order given: offsets follow it.
     const next = new Map<string, number>();
@@ -206,6 +214,21 @@ export class KafkaEventBus implements EventBus {
       next.set(slot, index + 1);
       return { topic: m.topic, partition, offset: at + index };
     });
+  }
+
+  /**
+   * A request that got no answer may still be written (a frozen or restarting broker reads it
+   * later). kafkajs then reuses its sequence numbers for the next batch, which the broker takes for
+   * a retry of that one: acknowledged at the earlier batch's offsets, and dropped. A new producer
+   * gets a new producer id, whose sequences the broker checks afresh. A refusal needs none: the
+   * broker wrote nothing, and expects those sequence numbers next.
+   */
+  private async renewProducer(cause: unknown): Promise<void> {
+    const old = this.producer;
+    this.producer = this.newProducer();
+    this.connected = undefined;
+    this.log.warn({ err: (cause as Error).message }, "a produce request went unanswered: the next one goes from a new producer id");
+    await old.disconnect().catch(() => {});
   }
 
   async subscribe(group: string, topics: string[], handler: BatchHandler): Promise<Subscription> {

@@ -15,7 +15,7 @@ import { eachMessage, type BusMessage, type Subscription } from "../../adapters/
 const realBroker = Boolean(process.env.KAFKA_BROKERS);
 const ownBroker = realBroker && process.env.KAFKA_EXCLUSIVE === "true";
 
-function kafka(command: "halt" | "start") {
+function kafka(command: "halt" | "start" | "freeze" | "thaw") {
   const run = spawnSync(process.env.KAFKA_SCRIPT ?? "scripts/kafka.sh", [command], { encoding: "utf8", env: process.env });
   if (run.status !== 0) throw new Error(`kafka.sh ${command} failed: ${run.stderr}`);
 }
@@ -146,4 +146,42 @@ describe.skipIf(!realBroker)("batched publishes on Kafka: every 201 is in the lo
       expect({ partition: m.partition, offset: m.offset, value: m.value }).toEqual({ partition: a.partition, offset: a.offset, value: a.body });
     }
   }, 90_000);
+});
+
+describe.skipIf(!ownBroker)("a produce request the broker wrote but never acknowledged", () => {
+  it("never acknowledges a later message at that unacknowledged one's offset", async () => {
+    // A short publish deadline, so the producer's own retries give up while the broker is frozen.
+    const t = await startTestPlatform({ env: { KAFKA_PUBLISH_TIMEOUT_MS: "1000" } });
+    let reader: Subscription | undefined;
+    try {
+      const bus = t.platform.bus;
+      const topic = uniqueName("unacknowledged");
+      await bus.ensureTopics([topic]);
+      // One key, so every message goes to one partition, one after the other.
+      // A new topic's leader may take a moment to be known.
+      const publishes = (value: string) => eventually(() => bus.publish(topic, "one-key", value).catch(() => undefined), (p) => p !== undefined, 30_000);
+      expect(await publishes("before")).toBeDefined();
+      kafka("freeze");
+      try {
+        // Sent, not answered: the frozen broker reads it when thawed and writes it then.
+        const unanswered = await bus.publish(topic, "one-key", "unacknowledged").then(() => "acknowledged", () => "refused");
+        expect(unanswered).toBe("refused");
+        // Long enough for the producer's retries (1 s each, with backoff) to give up.
+        await sleep(10_000);
+      } finally {
+        kafka("thaw");
+      }
+      const after = await publishes("after");
+      expect(after).toBeDefined();
+      const log = new Map<number, string>();
+      reader = await bus.subscribe(uniqueName("unacknowledged-reader"), [topic], eachMessage(async (m) => void log.set(m.offset, m.value)));
+      await eventually(() => log.get(after!.offset), (value) => value !== undefined, 30_000);
+      // Before the fix, the next batch reused the unanswered one's sequence numbers: the broker
+      // took it for a retry, acknowledged it at that offset, and dropped it.
+      expect(log.get(after!.offset)).toBe("after");
+    } finally {
+      await reader?.stop();
+      await t.close();
+    }
+  }, 120_000);
 });
