@@ -38,7 +38,7 @@ export interface Gateway {
   metrics: GatewayMetrics;
   traffic: RecentTraffic;
   rollouts: RolloutController;
-  /** At the start of a graceful stop, before the listeners drain: hands the rollout lease over. */
+  /** At the start of a graceful stop, while the listeners drain: hands the rollout lease over. */
   drain(): Promise<void>;
   /** Stops watching the route file and closes the upstream connection pools. */
   close(): Promise<void>;

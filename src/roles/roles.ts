@@ -24,7 +24,7 @@ export interface Listener {
   app: { fetch: FetchHandler };
   /** Serves some requests on Node's own objects before they reach the app (the gateway's hot path, a module's edge routes). */
   edge?: (next: RequestListener) => RequestListener;
-  /** Called as the role starts stopping, before its servers drain: hands over what a stopping replica must not keep doing. */
+  /** Called as the role starts stopping, while its servers drain: hands over what a stopping replica must not keep doing. */
   drain?: () => Promise<void>;
   /** Releases what the app holds (connection pools, watchers, workers) after its server stopped. */
   close?: () => Promise<void>;

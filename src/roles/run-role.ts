@@ -37,10 +37,9 @@ export async function startRole(role: string, config: Readonly<Config>, log: Log
     platform,
     ports: listening.ports,
     stop: async () => {
-      // The hand-over is part of the stop's budget, not added to it.
-      const started = Date.now();
-      await drained(listeners, Math.min(HAND_OVER_MS, config.shutdownTimeoutMs), log);
-      await listening.close(Math.max(0, config.shutdownTimeoutMs - (Date.now() - started)));
+      // The hand-over runs beside the servers' drain, not before it: from the stop's first moment
+      // every reply says Connection: close, however long the hand-over takes.
+      await Promise.all([drained(listeners, Math.min(HAND_OVER_MS, config.shutdownTimeoutMs), log), listening.close(config.shutdownTimeoutMs)]);
       await Promise.all(listeners.map((l) => l.close?.()));
       await closePlatform();
     },
@@ -54,9 +53,9 @@ async function drained(listeners: Listener[], timeoutMs: number, log: Logger): P
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
-      log.warn({ timeoutMs }, "the hand-over before draining took too long; stopping anyway");
+      log.warn({ timeoutMs }, "the hand-over at stop took too long; stopping anyway");
       resolve();
     }, timeoutMs);
   });
-  await Promise.race([Promise.all(listeners.map((l) => l.drain?.().catch((error: Error) => log.warn({ listener: l.name, err: error.message }, "hand-over before draining failed")))), late]).finally(() => clearTimeout(timer));
+  await Promise.race([Promise.all(listeners.map((l) => l.drain?.().catch((error: Error) => log.warn({ listener: l.name, err: error.message }, "the hand-over at stop failed")))), late]).finally(() => clearTimeout(timer));
 }
